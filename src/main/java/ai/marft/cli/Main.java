@@ -1,0 +1,38 @@
+package ai.marft.cli;
+
+import ai.marft.InputError;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the {@code marft} command: dispatches to the subcommands. */
+@Command(name = "marft", mixinStandardHelpOptions = true, version = "marft 0.1.0",
+        description = "Multi-Agent Reinforcement Fine-Tuning (MARFT) of LLM teams.",
+        subcommands = {
+                // one line per subcommand class
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.err);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            Throwable t = ex;
+            while (t != null && !(t instanceof InputError)) t = t.getCause();
+            if (t != null) { // a user error: one line, no stack trace
+                System.err.println("marft " + cmd.getCommandName() + ": " + t.getMessage());
+                return 2;
+            }
+            throw ex;
+        });
+        return cl.execute(args);
+    }
+}
