@@ -3,17 +3,18 @@ package ai.marft.lm;
 import java.util.List;
 
 /**
- * Continues token prompts with one named adapter over the shared base model. The engine
- * implements it; rollouts and evaluation depend only on this, so they can be tested with doubles.
+ * Continues token prompts over the shared base model, each row with its own (named) LoRA adapter,
+ * so that agents of one Flex-MG layer act in one batched call. The engine implements it; rollouts
+ * and evaluation depend only on this, so they can be tested with doubles.
  */
 public interface TextGenerator {
     /**
      * Samples one continuation per prompt, all in one batch (left-padded, with position ids).
      *
-     * @param adapter adapter name, or null for the bare base model
-     * @param seed    same seed, prompts and weights give the same tokens
+     * @param adapters one adapter name per prompt; null entries mean the bare base model
+     * @param seed     same seed, prompts, adapters and weights give the same tokens
      */
-    List<Generation> generate(List<int[]> prompts, String adapter, SamplingParams params, long seed);
+    List<Generation> generate(List<int[]> prompts, List<String> adapters, SamplingParams params, long seed);
 
     /** The tokenizer that goes with the model. */
     Tokenizer tokenizer();
