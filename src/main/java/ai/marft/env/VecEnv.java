@@ -35,7 +35,7 @@ public final class VecEnv {
     /** Resets every environment (in index order) and returns the observations [env][agent]. */
     public List<List<String>> reset() {
         observations.clear();
-        for (Env e : envs) observations.add(e.reset());
+        for (Env e : envs) observations.add(List.copyOf(e.reset()));
         return observations();
     }
 

@@ -7,6 +7,7 @@ import ai.marft.lm.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -29,7 +30,7 @@ public final class TeamPolicy {
         if (adapters.size() != team.size()) throw new IllegalArgumentException(adapters.size() + " adapter names for " + team.size() + " agents");
         this.team = team;
         this.generator = generator;
-        this.adapters = java.util.Collections.unmodifiableList(new ArrayList<>(adapters));
+        this.adapters = Collections.unmodifiableList(new ArrayList<>(adapters)); // null entries allowed
         this.params = params;
     }
 
