@@ -24,7 +24,7 @@ public final class TeamPolicy {
 
     /**
      * @param adapters adapter name per agent in acting order (null entries: the bare base model);
-     *                 see {@link #roleAdapters(Team)} for the usual choice
+     *                 see {@link #roleAdapters(Team)} and {@link #baseModel(Team)}
      */
     public TeamPolicy(Team team, TextGenerator generator, List<String> adapters, SamplingParams params) {
         if (adapters.size() != team.size()) throw new IllegalArgumentException(adapters.size() + " adapter names for " + team.size() + " agents");
@@ -37,6 +37,11 @@ public final class TeamPolicy {
     /** Each agent's adapter named after its role (how the trainer registers them). */
     public static List<String> roleAdapters(Team team) {
         return team.roles();
+    }
+
+    /** No adapter for any agent: every agent is the bare base model (evaluation without a checkpoint). */
+    public static List<String> baseModel(Team team) {
+        return Collections.nCopies(team.size(), null);
     }
 
     public Team team() {

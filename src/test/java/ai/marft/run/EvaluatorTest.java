@@ -98,6 +98,25 @@ class EvaluatorTest {
     }
 
     @Test
+    void batchSizeDoesNotChangeWhatEachEpisodeSees() {
+        // a script that ignores the seed, over a horizon of 3 where episodes end at different steps:
+        // any batch size must give the records of running the episodes one by one
+        FakeGenerator.Script slow = (prompt, seed) -> {
+            int p = problemNumber(prompt), tries = prompt.split("incorrect", -1).length - 1;
+            if (FakeGenerator.roleOf(prompt).equals("reasoner")) return "try " + tries;
+            return tries >= p % 4 ? "\\boxed{" + p + "}" : "\\boxed{?}";
+        };
+        List<EpisodeRecord> oneByOne = new Evaluator(new TeamPolicy(duo(), new FakeGenerator(slow), List.of("reasoner", "actor"), GREEDY), new BoxedGrader())
+                .run(DATA, new EvaluatorOptions(10, 2, 0, 3, 1), null).records();
+        // problem p needs p mod 4 wrong tries first (p mod 4 = 3 never gets there within the horizon); two samples each
+        assertThat(oneByOne.stream().map(EpisodeRecord::steps)).containsExactly(1, 1, 2, 2, 3, 3, 3, 3, 1, 1, 2, 2, 3, 3, 3, 3, 1, 1, 2, 2);
+        assertThat(oneByOne.stream().filter(EpisodeRecord::correct).count()).isEqualTo(16); // all but p3 and p7
+        for (int batch : new int[]{3, 7, 64})
+            assertThat(new Evaluator(new TeamPolicy(duo(), new FakeGenerator(slow), List.of("reasoner", "actor"), GREEDY), new BoxedGrader())
+                    .run(DATA, new EvaluatorOptions(10, 2, 0, 3, batch), null).records()).as("batch " + batch).isEqualTo(oneByOne);
+    }
+
+    @Test
     void wideLayersShareTheBatch() {
         // two independent solvers in one layer: 5 rows per call allow 2 episodes (4 rows) in flight
         Team pair = Team.of("test", List.of(new Profile("s1", "", true, List.of(), Map.of()), new Profile("s2", "", true, List.of(), Map.of())));
@@ -143,6 +162,19 @@ class EvaluatorTest {
                 .containsExactly("0:0", "0:1", "0:2", "1:0", "1:1", "1:2", "2:0", "2:1", "2:2", "3:0", "3:1", "3:2");
         assertThat(b.records()).isEqualTo(a.records());
         assertThat(a.correct()).isBetween(1, 11); // 12 coin flips: all equal would mean the rows share a seed
+    }
+
+    @Test
+    void singleAgentTeamOnTheBaseModel() {
+        Team solo = Team.of("test", List.of(new Profile("solver", "[S]", true)));
+        FakeGenerator gen = new FakeGenerator((prompt, seed) -> "\\boxed{" + problemNumber(prompt) % 3 + "}");
+        EvalReport r = new Evaluator(new TeamPolicy(solo, gen, TeamPolicy.baseModel(solo), GREEDY), new BoxedGrader())
+                .run(DATA, EvaluatorOptions.of(6), null);
+        assertThat(gen.calls).hasSize(1);
+        assertThat(gen.calls.getFirst().adapters()).hasSize(6).containsOnlyNulls();
+        assertThat(gen.calls.getFirst().prompts().getFirst()).isEqualTo("[S]<|im_start|>problem: p0<|im_end|>\n<|im_start|>solver: ");
+        assertThat(r.correct()).isEqualTo(3); // p0, p1, p2 answer n mod 3 = n
+        assertThat(r.wellFormed()).containsExactly(1.0);
     }
 
     @Test
