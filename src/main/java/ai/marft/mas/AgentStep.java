@@ -7,7 +7,7 @@ package ai.marft.mas;
  * @param promptTokens the ids of the agent's full prompt (profile prompt, observation, the turns it
  *                     depends on, its turn opener): what the critic reads
  * @param actionTokens the sampled ids as generated, EOS included when sampled
- * @param actionText   the action tokens decoded without the final EOS: what the environment receives
+ * @param actionText   the action tokens decoded without the stop token (when one ended it): what the environment receives
  * @param logprobs     behaviour log-prob of each action token (same length as {@code actionTokens})
  * @param endedWithEos false when {@code maxNewTokens} cut the action short
  */

@@ -99,12 +99,9 @@ public final class TeamPolicy {
     private static AgentStep record(Tokenizer tok, String observation, int[] prompt, Generation g) {
         int[] tokens = g.tokens();
         if (g.logprobs().length != tokens.length) throw new IllegalStateException(tokens.length + " tokens but " + g.logprobs().length + " log-probs");
-        int kept = tokens.length;
-        if (g.endedWithEos()) {
-            if (kept == 0 || tokens[kept - 1] != tok.eosId()) throw new IllegalStateException("generation marked ended-with-EOS does not end with EOS");
-            kept--;
-        }
-        String text = tok.decode(Arrays.copyOf(tokens, kept));
+        if (g.endedWithEos() && tokens.length == 0) throw new IllegalStateException("generation marked ended-with-EOS has no tokens");
+        // the stop token is the last one; an engine may stop on several ids (e.g. <|im_end|> and <|endoftext|>)
+        String text = tok.decode(Arrays.copyOf(tokens, g.endedWithEos() ? tokens.length - 1 : tokens.length));
         return new AgentStep(observation, prompt, tokens.clone(), text, g.logprobs().clone(), g.endedWithEos());
     }
 }

@@ -79,6 +79,27 @@ class RolloutTest {
     }
 
     @Test
+    void anyStopTokenTheEngineReportsIsLeftOutOfTheText() {
+        // engines may stop on several ids (Qwen: <|im_end|> as well as <|endoftext|>); the last token goes either way
+        Team team = Team.of("test", List.of(new Profile("solo", "", true)));
+        CharTokenizer tok = new CharTokenizer();
+        ai.marft.lm.TextGenerator imEnd = new ai.marft.lm.TextGenerator() {
+            @Override
+            public List<ai.marft.lm.Generation> generate(List<int[]> prompts, List<String> adapters, SamplingParams params, long seed) {
+                return prompts.stream().map(p -> new ai.marft.lm.Generation(tok.encode("hi<|im_end|>"), new float[]{-1, -2, -3}, true)).toList();
+            }
+
+            @Override
+            public ai.marft.lm.Tokenizer tokenizer() {
+                return tok;
+            }
+        };
+        RolloutBatch b = Rollout.run(new TeamPolicy(team, imEnd, List.of("solo"), PARAMS), envs(team, 1, 1), 1, 0);
+        assertThat(b.action(0, 0, 0).actionText()).isEqualTo("hi");
+        assertThat(b.action(0, 0, 0).actionTokens()).containsExactly(3 + 'h', 3 + 'i', 2);
+    }
+
+    @Test
     void truncatedActionKeepsAllItsTokens() {
         Team team = Team.of("test", List.of(new Profile("solo", "", true)));
         FakeGenerator gen = new FakeGenerator((prompt, seed) -> "a long answer");
