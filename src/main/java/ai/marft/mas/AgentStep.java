@@ -1,0 +1,21 @@
+package ai.marft.mas;
+
+/**
+ * One agent's decision in one environment at one step, as the rollout recorded it.
+ *
+ * @param observation  the environment's observation for this agent
+ * @param promptTokens the ids of the agent's full prompt (profile prompt, observation, the turns it
+ *                     depends on, its turn opener): what the critic reads
+ * @param actionTokens the sampled ids as generated, EOS included when sampled
+ * @param actionText   the action tokens decoded without the stop token (when one ended it): what the environment receives
+ * @param logprobs     behaviour log-prob of each action token (same length as {@code actionTokens})
+ * @param endedWithEos false when {@code maxNewTokens} cut the action short
+ */
+public record AgentStep(String observation, int[] promptTokens, int[] actionTokens, String actionText, float[] logprobs, boolean endedWithEos) {
+    /** Sum of the action's token log-probs: log π(a|o) at the action level. */
+    public double logprobSum() {
+        double s = 0;
+        for (float lp : logprobs) s += lp;
+        return s;
+    }
+}

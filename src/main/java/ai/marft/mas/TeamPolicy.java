@@ -1,0 +1,107 @@
+package ai.marft.mas;
+
+import ai.marft.lm.Generation;
+import ai.marft.lm.SamplingParams;
+import ai.marft.lm.TextGenerator;
+import ai.marft.lm.Tokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The team as one joint policy over one base model: given each environment's observations, the
+ * agents act layer by layer of the dependency graph, each from its own prompt with its own adapter.
+ * A layer is one batched generate call over all environments × the layer's agents (rows ordered
+ * environment-major, then agent in acting order).
+ */
+public final class TeamPolicy {
+    private final Team team;
+    private final TextGenerator generator;
+    private final List<String> adapters;
+    private final SamplingParams params;
+
+    /**
+     * @param adapters adapter name per agent in acting order (null entries: the bare base model);
+     *                 see {@link #roleAdapters(Team)} and {@link #baseModel(Team)}
+     */
+    public TeamPolicy(Team team, TextGenerator generator, List<String> adapters, SamplingParams params) {
+        if (adapters.size() != team.size()) throw new IllegalArgumentException(adapters.size() + " adapter names for " + team.size() + " agents");
+        this.team = team;
+        this.generator = generator;
+        this.adapters = Collections.unmodifiableList(new ArrayList<>(adapters)); // null entries allowed
+        this.params = params;
+    }
+
+    /** Each agent's adapter named after its role (how the trainer registers them). */
+    public static List<String> roleAdapters(Team team) {
+        return team.roles();
+    }
+
+    /** No adapter for any agent: every agent is the bare base model (evaluation without a checkpoint). */
+    public static List<String> baseModel(Team team) {
+        return Collections.nCopies(team.size(), null);
+    }
+
+    public Team team() {
+        return team;
+    }
+
+    public SamplingParams params() {
+        return params;
+    }
+
+    /**
+     * One joint step's actions. Layer l's call is seeded with {@code Seeds.mix(seed, l)}.
+     *
+     * @param observations [env][agent] observations, acting order
+     * @return [env][agent] the recorded decisions
+     */
+    public AgentStep[][] act(List<List<String>> observations, long seed) {
+        int envs = observations.size(), n = team.size();
+        Tokenizer tok = generator.tokenizer();
+        AgentStep[][] out = new AgentStep[envs][n];
+        List<List<String>> actions = new ArrayList<>();
+        for (List<String> o : observations) {
+            if (o.size() != n) throw new IllegalArgumentException(o.size() + " observations for " + n + " agents");
+            actions.add(Arrays.asList(new String[n]));
+        }
+        List<int[]> layers = team.graph().layers();
+        for (int l = 0; l < layers.size(); l++) {
+            int[] layer = layers.get(l);
+            List<int[]> prompts = new ArrayList<>();
+            List<String> rowAdapters = new ArrayList<>();
+            for (int e = 0; e < envs; e++)
+                for (int i : layer) {
+                    prompts.add(tok.encode(team.prompt(i, observations.get(e).get(i), actions.get(e))));
+                    rowAdapters.add(adapters.get(i));
+                }
+            List<Generation> gens = generator.generate(prompts, rowAdapters, params, Seeds.mix(seed, l));
+            if (gens.size() != prompts.size()) throw new IllegalStateException("generator returned " + gens.size() + " rows for " + prompts.size());
+            int row = 0;
+            for (int e = 0; e < envs; e++)
+                for (int i : layer) {
+                    AgentStep s = record(tok, observations.get(e).get(i), prompts.get(row), gens.get(row));
+                    row++;
+                    out[e][i] = s;
+                    actions.get(e).set(i, s.actionText());
+                }
+        }
+        return out;
+    }
+
+    /** The first agent's prompt ids for an observation: what the critic reads to bootstrap V_{T+1,1}. */
+    public int[] firstAgentPrompt(List<String> observations) {
+        return generator.tokenizer().encode(team.prompt(0, observations.getFirst(), Arrays.asList(new String[team.size()])));
+    }
+
+    private static AgentStep record(Tokenizer tok, String observation, int[] prompt, Generation g) {
+        int[] tokens = g.tokens();
+        if (g.logprobs().length != tokens.length) throw new IllegalStateException(tokens.length + " tokens but " + g.logprobs().length + " log-probs");
+        if (g.endedWithEos() && tokens.length == 0) throw new IllegalStateException("generation marked ended-with-EOS has no tokens");
+        // the stop token is the last one; an engine may stop on several ids (e.g. <|im_end|> and <|endoftext|>)
+        String text = tok.decode(Arrays.copyOf(tokens, g.endedWithEos() ? tokens.length - 1 : tokens.length));
+        return new AgentStep(observation, prompt, tokens.clone(), text, g.logprobs().clone(), g.endedWithEos());
+    }
+}
