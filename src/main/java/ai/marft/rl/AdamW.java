@@ -59,9 +59,8 @@ public final class AdamW implements AutoCloseable {
         this.steps = new long[params.size()];
         for (int j = 0; j < params.size(); j++) {
             NDArray p = params.get(j);
-            expAvg[j] = stateManager.zeros(p.getShape(), p.getDataType());
-            expAvgSq[j] = stateManager.zeros(p.getShape(), p.getDataType());
-            NDScope.unregister(expAvg[j], expAvgSq[j]); // the state outlives any scope the caller is in
+            expAvg[j] = zerosLike(p);
+            expAvgSq[j] = zerosLike(p);
         }
     }
 
@@ -78,8 +77,18 @@ public final class AdamW implements AutoCloseable {
 
     public List<NDArray> parameters() { return params; }
 
-    /** One AdamW update of every parameter that has a gradient, in place. Call outside a GradientCollector. */
+    /** One AdamW update of every parameter that has a gradient, in place (never recorded by autograd). */
     public void step() {
+        boolean gradMode = JniUtils.isGradMode(); // on inside a GradientCollector, where in-place updates of leaves fail
+        JniUtils.setGradMode(false);
+        try {
+            update();
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private void update() {
         for (int j = 0; j < params.size(); j++) {
             NDArray p = params.get(j);
             try (NDScope scope = new NDScope()) {
@@ -153,15 +162,22 @@ public final class AdamW implements AutoCloseable {
     }
 
     private NDArray replace(NDArray old, float[] values) {
-        NDArray loaded = stateManager.create(values, old.getShape());
-        if (loaded.getDataType() != old.getDataType()) {
-            NDArray converted = loaded.toType(old.getDataType(), false);
-            loaded.close();
-            loaded = converted;
+        NDArray loaded;
+        try (NDManager tmp = stateManager.newSubManager()) {
+            loaded = tmp.create(values, old.getShape()).toDevice(old.getDevice(), false).toType(old.getDataType(), true);
+            loaded.attach(stateManager);
         }
         NDScope.unregister(loaded);
         old.close();
         return loaded;
+    }
+
+    /** Zeros shaped, typed and placed like p, owned by this optimizer and by no caller's scope. */
+    private NDArray zerosLike(NDArray p) {
+        NDArray z = p.zerosLike();
+        z.attach(stateManager);
+        NDScope.unregister(z);
+        return z;
     }
 
     @Override

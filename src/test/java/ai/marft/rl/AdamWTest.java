@@ -74,10 +74,12 @@ class AdamWTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the collector is opened only for the grad mode it sets
     void clipGradNormScalesOnlyAboveTheLimit() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray a = param(m, new float[] {1, 1}, new Shape(2));
-            try (AdamW opt = new AdamW(List.of(a), 0.1, 0.9, 0.999, 1e-8, 0)) {
+            NDArray unused = param(m, new float[] {7}, new Shape(1)); // never in a backward pass
+            try (AdamW opt = new AdamW(List.of(a, unused), 0.1, 0.9, 0.999, 1e-8, 0)) {
                 assertThat(opt.clipGradNorm(1.0)).isEqualTo(0.0); // no gradient computed yet
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector(); NDManager sub = m.newSubManager()) {
                     gc.backward(a.mul(sub.create(new float[] {3, 4})).sum()); // gradient (3, 4), norm 5
@@ -87,6 +89,15 @@ class AdamWTest {
                 assertThat(opt.clipGradNorm(1.0)).isCloseTo(5.0, within(1e-6));
                 double c = 1.0 / (5 + 1e-6);
                 assertThat(a.getGradient().toFloatArray()).containsExactly(new float[] {(float) (3 * c), (float) (4 * c)}, within(1e-7f));
+                // a step taken while a collector is open still updates in place; the unused parameter is skipped
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    opt.step();
+                }
+                // first Adam step moves each coordinate by lr·sign(g) (up to eps): 1 - .1 = .9
+                assertThat(a.toFloatArray()).containsExactly(new float[] {0.9f, 0.9f}, within(1e-6f));
+                assertThat(unused.toFloatArray()).containsExactly(7f);
+                assertThat(opt.stepCount(0)).isEqualTo(1);
+                assertThat(opt.stepCount(1)).isEqualTo(0);
             }
         }
     }
