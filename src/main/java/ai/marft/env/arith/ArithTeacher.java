@@ -67,6 +67,11 @@ public final class ArithTeacher {
         if (!(p >= 0 && p <= 1)) throw new InputError("arith teacher: " + what + " must be in [0, 1], got " + p);
     }
 
+    /** Whether the team is one agent (no planner). */
+    public boolean isSolo() {
+        return team.size() == 1;
+    }
+
     /** Episodes for {@code problems} in order, all drawn from one generator seeded with {@code seed}. */
     public List<Episode> episodes(List<Problem> problems, long seed) {
         Random rng = new Random(seed);
@@ -86,71 +91,67 @@ public final class ArithTeacher {
         int step = 0;
         while (!correct && step < horizon) {
             step++;
-            List<Turn> turns = team.size() == 1 ? soloStep(e, state, step, rng, out) : dualStep(e, state, step, rng, out);
-            correct = grader.equal(grader.extract(turns.getLast().action()), problem.finalAnswer());
+            List<Turn> turns = new ArrayList<>();
+            Draw plan = null;
+            if (team.size() == 2) {
+                plan = drawPlan(e, rng);
+                out.add(transcript(team.getFirst(), step, state, turns, plan));
+                turns.add(new Turn(team.getFirst().role(), plan.action()));
+            }
+            Draw answer = drawAnswer(e, plan, rng);
+            out.add(transcript(team.getLast(), step, state, turns, answer));
+            turns.add(new Turn(team.getLast().role(), answer.action()));
+            correct = grader.equal(grader.extract(answer.action()), problem.finalAnswer());
             state = PromptFormat.nextState(state, turns, correct);
         }
         return new Episode(problem, out, correct, step);
     }
 
-    private List<Turn> soloStep(ArithExpression e, String state, int step, Random rng, List<Transcript> out) {
-        ArithAgent solver = team.getFirst();
-        ArithTurns.Plan plan = ArithTurns.rightPlan(e);
-        boolean right = rng.nextDouble() < rightRate[0];
-        ArithTurns.Solution s = ArithTurns.full(plan, ArithTurns.carryOut(plan.rest()));
-        Mistake mistake = null;
-        if (!right) {
-            List<Mistake> possible = new ArrayList<>();
-            for (Mistake m : PLAN_MISTAKES) if (ArithTurns.canMistakePlan(e, m)) possible.add(m);
-            for (Mistake m : SOLUTION_MISTAKES) if (ArithTurns.canMistakeSolution(plan.rest(), m)) possible.add(m);
-            mistake = ArithTurns.pick(possible, rng);
-            if (mistake.inPlan()) {
-                ArithTurns.Plan wrong = ArithTurns.mistakePlan(e, mistake, rng);
-                s = ArithTurns.full(wrong, ArithTurns.carryOut(wrong.rest()));
-            } else {
-                s = ArithTurns.full(plan, ArithTurns.mistakeSolution(plan.rest(), mistake, rng));
-            }
-        }
-        String prompt = PromptFormat.agentPrompt(solver.prompt(), state, List.of(), solver.role());
-        out.add(new Transcript(solver.role(), step, prompt, s.text(), right, mistake));
-        return List.of(new Turn(solver.role(), s.text()));
+    private static Transcript transcript(ArithAgent agent, int step, String state, List<Turn> earlier, Draw d) {
+        return new Transcript(agent.role(), step, PromptFormat.agentPrompt(agent.prompt(), state, earlier, agent.role()),
+                d.action(), d.right(), d.mistake());
     }
 
-    private List<Turn> dualStep(ArithExpression e, String state, int step, Random rng, List<Transcript> out) {
-        ArithAgent planner = team.get(0);
-        ArithAgent solver = team.get(1);
+    /** One drawn turn; {@code plan} is the plan behind a planner's action (null for answers). */
+    record Draw(String action, boolean right, Mistake mistake, ArithTurns.Plan plan) {}
+
+    /** The planner's turn of a planner → solver team. */
+    Draw drawPlan(ArithExpression e, Random rng) {
+        if (rng.nextDouble() < rightRate[0]) {
+            ArithTurns.Plan right = ArithTurns.rightPlan(e);
+            return new Draw(right.text(), true, null, right);
+        }
+        List<Mistake> possible = PLAN_MISTAKES.stream().filter(m -> ArithTurns.canMistakePlan(e, m)).toList();
+        Mistake m = ArithTurns.pick(possible, rng);
+        ArithTurns.Plan wrong = ArithTurns.mistakePlan(e, m, rng);
+        return new Draw(wrong.text(), false, m, wrong);
+    }
+
+    /** The answering agent's turn: after {@code plan} in a planner → solver team, or alone when it is null. */
+    Draw drawAnswer(ArithExpression e, Draw plan, Random rng) {
         ArithTurns.Plan rightPlan = ArithTurns.rightPlan(e);
-
-        boolean planRight = rng.nextDouble() < rightRate[0];
-        ArithTurns.Plan plan = rightPlan;
-        Mistake planMistake = null;
-        if (!planRight) {
-            List<Mistake> possible = PLAN_MISTAKES.stream().filter(m -> ArithTurns.canMistakePlan(e, m)).toList();
-            planMistake = ArithTurns.pick(possible, rng);
-            plan = ArithTurns.mistakePlan(e, planMistake, rng);
+        ArithTurns.Solution rightFull = ArithTurns.full(rightPlan, ArithTurns.carryOut(rightPlan.rest()));
+        if (plan != null && !plan.right()) { // a wrong plan: correct it, or follow it
+            if (rng.nextDouble() < fixRate) return new Draw(rightFull.text(), true, null, null);
+            return new Draw(ArithTurns.carryOut(plan.plan().rest()).text(), false, Mistake.FOLLOWED_WRONG_PLAN, null);
         }
-        Turn planTurn = new Turn(planner.role(), plan.text());
-        out.add(new Transcript(planner.role(), step, PromptFormat.agentPrompt(planner.prompt(), state, List.of(), planner.role()),
-                plan.text(), planRight, planMistake));
-
-        boolean solveRight;
-        ArithTurns.Solution s;
-        Mistake solveMistake = null;
-        if (planRight) {
-            solveRight = rng.nextDouble() < rightRate[1];
-            s = ArithTurns.carryOut(plan.rest());
-            if (!solveRight) {
-                List<Mistake> possible = SOLUTION_MISTAKES.stream().filter(m -> ArithTurns.canMistakeSolution(rightPlan.rest(), m)).toList();
-                solveMistake = ArithTurns.pick(possible, rng);
-                s = ArithTurns.mistakeSolution(plan.rest(), solveMistake, rng);
-            }
+        boolean solo = plan == null;
+        if (rng.nextDouble() < rightRate[team.size() - 1]) {
+            String right = solo ? rightFull.text() : ArithTurns.carryOut(rightPlan.rest()).text();
+            return new Draw(right, true, null, null);
+        }
+        List<Mistake> possible = new ArrayList<>();
+        if (solo) for (Mistake m : PLAN_MISTAKES) if (ArithTurns.canMistakePlan(e, m)) possible.add(m);
+        for (Mistake m : SOLUTION_MISTAKES) if (ArithTurns.canMistakeSolution(rightPlan.rest(), m)) possible.add(m);
+        Mistake m = ArithTurns.pick(possible, rng);
+        ArithTurns.Solution wrong;
+        if (m.inPlan()) {
+            ArithTurns.Plan wrongPlan = ArithTurns.mistakePlan(e, m, rng);
+            wrong = ArithTurns.full(wrongPlan, ArithTurns.carryOut(wrongPlan.rest()));
         } else {
-            solveRight = rng.nextDouble() < fixRate;
-            s = solveRight ? ArithTurns.full(rightPlan, ArithTurns.carryOut(rightPlan.rest())) : ArithTurns.carryOut(plan.rest());
-            if (!solveRight) solveMistake = Mistake.FOLLOWED_WRONG_PLAN;
+            ArithTurns.Solution rest = ArithTurns.mistakeSolution(rightPlan.rest(), m, rng);
+            wrong = solo ? ArithTurns.full(rightPlan, rest) : rest;
         }
-        out.add(new Transcript(solver.role(), step, PromptFormat.agentPrompt(solver.prompt(), state, List.of(planTurn), solver.role()),
-                s.text(), solveRight, solveMistake));
-        return List.of(planTurn, new Turn(solver.role(), s.text()));
+        return new Draw(wrong.text(), false, m, null);
     }
 }
