@@ -12,7 +12,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +34,9 @@ final class SymjaChecker {
 
     private final Duration timeout;
     private final AtomicLong timeouts = new AtomicLong();
+    private static final AtomicLong CHECKERS = new AtomicLong();
+    private final long id = CHECKERS.incrementAndGet();
+    private int workers;
     private ExecutorService worker;
     private volatile EvalEngine running;
 
@@ -75,13 +79,20 @@ final class SymjaChecker {
         }
     }
 
-    private static ExecutorService newWorker() {
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "symja-worker");
+    /** One daemon thread, ended after a minute idle (the engine it held is then rebuilt in ~10 ms). */
+    private ExecutorService newWorker() {
+        String name = threadNamePrefix() + workers++;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
+
+    /** Worker threads of this checker are named with this prefix. */
+    String threadNamePrefix() { return "symja-worker-" + id + "-"; }
 
     static {
         // Symja logs through log4j-api without an implementation: use log4j's simple logger instead of a startup error
