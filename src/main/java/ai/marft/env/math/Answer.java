@@ -51,6 +51,10 @@ sealed interface Answer {
             List<Answer> inside = items(s.substring(1, s.length() - 1));
             if (inside.size() > 1) return new Bracketed(s.charAt(0), s.charAt(s.length() - 1), inside);
         }
+        if (s.startsWith("{") && s.endsWith("}") && TopLevel.encloses(s) && TopLevel.split(s.substring(1, s.length() - 1), ",").size() > 1)
+            return members(s.substring(1, s.length() - 1)); // {1, 2} written without backslashes
+        Answer interval = Inequality.asInterval(s);
+        if (interval != null) return interval;
         List<String> list = TopLevel.split(s, ",");
         if (list.size() > 1) return members(s);
         List<String> sides = TopLevel.split(s, "=");

@@ -12,7 +12,7 @@ public final class AnswerExtractor {
     private AnswerExtractor() {}
 
     private static final Pattern ANSWER_IS = Pattern.compile(
-            "(?i)(?:answer\\s*(?:is|:)|answer\\s+is\\s*:|####)\\s*");
+            "(?i)(?:answer\\s*(?:is\\s*:?|:)|####)[\\s*]*");
     private static final Pattern NUMBER = Pattern.compile(
             "-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?(?:\\s*/\\s*\\d+)?|-?\\.\\d+");
 
@@ -58,7 +58,7 @@ public final class AnswerExtractor {
         if (newline >= 0) rest = rest.substring(0, newline);
         int sentenceEnd = rest.indexOf(". ");
         if (sentenceEnd >= 0) rest = rest.substring(0, sentenceEnd);
-        rest = rest.strip();
+        rest = rest.replaceAll("^[\\s*:]+|[\\s*]+$", ""); // markdown bold around the answer
         while (rest.endsWith(".")) rest = rest.substring(0, rest.length() - 1).strip();
         if (rest.startsWith("$") && rest.endsWith("$")) rest = rest.replaceAll("^\\$+|\\$+$", "").strip();
         return rest.isEmpty() ? null : rest;

@@ -1,5 +1,6 @@
 package ai.marft.env.math;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,14 +23,21 @@ final class AnswerNormalizer {
             + "|books?|cookies?|marbles?|coins?|boxes|balls?|tickets?|cars?|bags?|pieces?";
     private static final Pattern TRAILING_UNIT = Pattern.compile(
             "^(.*?(?:\\d|\\}|\\)|\\\\pi))(?:\\s*(?:" + UNIT_WORDS + ")\\b)+(?:\\s*\\^\\s*\\{?[23]\\}?)?$");
+    /** 5 m, 3 g, 10 s, 2 h, 4 L: a one-letter unit only counts after a plain number and a space. */
+    private static final Pattern NUMBER_LETTER_UNIT = Pattern.compile("^(-?[\\d.,]+) (?:m|g|s|h|L|l)(?:\\^\\{?[23]\\}?)?$");
     private static final Pattern UNIT_POWER = Pattern.compile("\\s*\\^\\s*\\{?[23]\\}?");
+    private static final Pattern SPACED_THOUSANDS = Pattern.compile("^-?\\d{1,3}( \\d{3})+(\\.\\d+)?$");
+    private static final Pattern REPEATING = Pattern.compile("(\\d*)\\.(\\d*)\\\\overline\\{(\\d+)\\}");
+    private static final Pattern INFINITY_WORD = Pattern.compile("(?<![A-Za-z\\\\])(?:infinity|inf)(?![A-Za-z])");
+    private static final Pattern AND_OR = Pattern.compile("(?<=\\S)\\s+(?:and|or)\\s+(?=\\S)");
     private static final Pattern THOUSANDS = Pattern.compile("^-?\\d{1,3}(,\\d{3})+(\\.\\d+)?$");
     private static final Pattern BASE_SUBSCRIPT = Pattern.compile("^(\\d+)\\s*_\\s*\\{?\\s*\\d+\\s*\\}?$");
     private static final Pattern MIXED_FRAC = Pattern.compile("^(-?)(\\d+)\\s*\\\\frac\\{(\\d+)\\}\\{(\\d+)\\}$");
     private static final Pattern MIXED_SLASH = Pattern.compile("^(-?)(\\d+)\\s+(\\d+)\\s*/\\s*(\\d+)$");
     private static final Pattern CHOICE = Pattern.compile("^\\(?\\s*([A-Ea-e])\\s*\\)$");
     private static final Pattern SET_MEMBER_PREFIX = Pattern.compile("^[A-Za-z]\\s*\\\\in\\s*");
-    private static final Pattern WORDS = Pattern.compile("^[A-Za-z][A-Za-z '-]*$");
+    private static final Pattern WORDS = Pattern.compile("^[A-Za-z]+(?:[ '-][A-Za-z]+)*$");
+    private static final Pattern LONG_WORD = Pattern.compile("[A-Za-z]{2,}");
 
     /** The canonical spelling of {@code answer} (never null; empty when nothing is left). */
     static String clean(String answer) {
@@ -46,16 +54,21 @@ final class AnswerNormalizer {
                 .replace("\\!", "").replaceAll("(?<!\\\\)\\\\[,;: ]|~|\\\\q?quad", " ");
         s = s.replaceAll("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?", "").replace("\\circ", "").replace("\\degree", "");
         s = s.replace("\\%", "").replace("%", "");
+        s = s.replace("\\approx", "=").replace("\\mathbb{R}", "(-\\infty,\\infty)").replace("\\mathbb R", "(-\\infty,\\infty)");
         s = texts(s);
+        s = INFINITY_WORD.matcher(s).replaceAll("\\\\infty");
+        s = AND_OR.matcher(s).replaceAll(", ");
         s = s.replaceAll("\\s+", " ").strip();
         s = stripTrailingPunctuation(s);
         Matcher unit = TRAILING_UNIT.matcher(s);
-        if (unit.matches()) s = unit.group(1).strip();
+        if (unit.matches() || (unit = NUMBER_LETTER_UNIT.matcher(s)).matches()) s = unit.group(1).strip();
         s = SET_MEMBER_PREFIX.matcher(s).replaceFirst("");
         s = s.replaceAll("\\\\sqrt\\s*([0-9a-zA-Z])", "\\\\sqrt{$1}");
         s = Latex.braceArguments(s, "\\frac", 2);
         s = Latex.braceArguments(s, "\\binom", 2);
         if (THOUSANDS.matcher(s).matches()) s = s.replace(",", "");
+        if (SPACED_THOUSANDS.matcher(s).matches()) s = s.replace(" ", "");
+        s = repeatingDecimals(s);
         Matcher m;
         if ((m = BASE_SUBSCRIPT.matcher(s)).matches()) s = m.group(1);
         if ((m = MIXED_FRAC.matcher(s)).matches() || (m = MIXED_SLASH.matcher(s)).matches())
@@ -64,15 +77,30 @@ final class AnswerNormalizer {
         return s;
     }
 
+    /** 0.\\overline{3} → \\frac{1}{3}; 1.2\\overline{45} → \\frac{1233}{990}: exact values of repeating decimals. */
+    private static String repeatingDecimals(String s) {
+        Matcher m = REPEATING.matcher(s);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String whole = m.group(1).isEmpty() ? "0" : m.group(1), fixed = m.group(2), cycle = m.group(3);
+            BigInteger all = new BigInteger(whole + fixed + cycle), head = new BigInteger(whole + fixed);
+            BigInteger numerator = all.subtract(head);
+            BigInteger denominator = BigInteger.TEN.pow(cycle.length()).subtract(BigInteger.ONE).multiply(BigInteger.TEN.pow(fixed.length()));
+            m.appendReplacement(out, Matcher.quoteReplacement("\\frac{" + numerator + "}{" + denominator + "}"));
+        }
+        return m.appendTail(out).toString();
+    }
+
     /** The comparison key of a cleaned answer: no whitespace; words compare case-insensitively. */
     static String key(String cleaned) {
         String k = cleaned.replaceAll("\\s+", "");
         return isWords(cleaned) ? k.toLowerCase() : k;
     }
 
-    /** Whether a cleaned answer is plain words (east, Evelyn, even) rather than math: three or more letters. */
+    /** Whether a cleaned answer is plain words (east, Evelyn, no) rather than math: some word has two or more letters
+     * (single letters are variables or a choice; "p - q" is math). */
     static boolean isWords(String cleaned) {
-        return WORDS.matcher(cleaned).matches() && cleaned.replaceAll("[^A-Za-z]", "").length() >= 3;
+        return WORDS.matcher(cleaned).matches() && LONG_WORD.matcher(cleaned).find();
     }
 
     private static String unicode(String s) {

@@ -3,6 +3,7 @@ package ai.marft.env.math;
 import org.hipparchus.complex.Complex;
 import org.hipparchus.fraction.BigFraction;
 
+import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +17,16 @@ import java.util.regex.Pattern;
  * Whether two cleaned answers mean the same thing (MARFT.md §3), cheapest test first:
  * equal spelling; then shape by shape (tuples and intervals in order with the same brackets, sets
  * and solution lists in any order, matrices cell by cell, equations up to sign); then per scalar:
- * exact rational value, numeric value (relative {@value #APPROXIMATE_TOLERANCE} when a side is
- * written with decimals, {@value #EXACT_TOLERANCE} otherwise), and for expressions with variables
+ * exact rational value (so 1234567.5 is not 1234567 and 3.2101 is not 3.21), numeric value
+ * (relative {@value #APPROXIMATE_TOLERANCE} when a decimal approximates a value with no finite decimal
+ * form, such as 0.3333 for 1/3 or 1.4142 for \\sqrt2; {@value #EXACT_TOLERANCE} between exact forms), and for expressions with variables
  * a numeric screen at random points followed by Symja's symbolic zero test.
  */
 final class Equivalence {
     static final double APPROXIMATE_TOLERANCE = 1e-4;
     static final double EXACT_TOLERANCE = 1e-9;
     private static final int RANDOM_POINTS = 4;
-    private static final Pattern SIMPLE_VARIABLE = Pattern.compile("^([A-Za-z](_\\{?\\w+\\}?)?|\\\\[a-zA-Z]+)$");
+    private static final Pattern SIMPLE_VARIABLE = Pattern.compile("^([A-Za-z](_\\{?\\w+\\}?)?|\\\\[a-zA-Z]+|[A-Za-z]\\s*\\(\\s*[A-Za-z]\\s*\\))$");
 
     private final SymjaChecker symja;
 
@@ -110,9 +112,20 @@ final class Equivalence {
 
     private static boolean constants(Expr a, Expr b, double tolerance) {
         Optional<BigFraction> ea = a.exact(), eb = b.exact();
-        if (ea.isPresent() && eb.isPresent() && !a.approximate() && !b.approximate()) return ea.get().equals(eb.get());
+        // exact values compare exactly, unless a decimal approximates a value decimals cannot write (0.3333 for 1/3)
+        if (ea.isPresent() && eb.isPresent() && ((!a.approximate() && !b.approximate()) || (terminates(ea.get()) && terminates(eb.get()))))
+            return ea.get().equals(eb.get());
         Map<String, Complex> none = Map.of();
         return close(a.eval(none), b.eval(none), tolerance);
+    }
+
+    /** Whether the rational has a finite decimal expansion (its denominator has no prime factor but 2 and 5). */
+    private static boolean terminates(BigFraction f) {
+        BigInteger d = f.getDenominator();
+        d = d.shiftRight(d.getLowestSetBit());
+        BigInteger five = BigInteger.valueOf(5);
+        while (d.mod(five).signum() == 0) d = d.divide(five);
+        return d.equals(BigInteger.ONE);
     }
 
     /** Equal within a relative tolerance; ∞ only equals ∞ of the same sign; NaN equals nothing. */

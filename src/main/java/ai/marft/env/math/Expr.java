@@ -113,7 +113,7 @@ sealed interface Expr {
     /** Unary minus. */
     record Neg(Expr arg) implements Expr {
         public Optional<BigFraction> exact() { return arg.exact().map(BigFraction::negate); }
-        public Complex eval(Map<String, Complex> vars) { return arg.eval(vars).negate(); }
+        public Complex eval(Map<String, Complex> vars) { return Complex.ZERO.subtract(arg.eval(vars)); } // no -0.0 parts: √(−2) must be +i√2
         public String symja() { return "(-" + arg.symja() + ")"; }
         public void variables(Set<String> out) { arg.variables(out); }
         public boolean approximate() { return arg.approximate(); }

@@ -19,7 +19,8 @@ enum Function {
     }
 
     Complex apply(Complex[] a) {
-        Complex x = a[0];
+        // a real argument must sit on the upper side of the branch cuts of sqrt and log, whatever the sign of its zero
+        Complex x = a[0].getImaginary() == 0 ? new Complex(a[0].getReal()) : a[0];
         return switch (this) {
             case SQRT -> x.sqrt();
             case ROOT -> realRoot(x, a[1]);

@@ -11,8 +11,8 @@ import java.time.Duration;
  * (a timeout counts as not equal and is logged).
  */
 public final class MathGrader implements Grader {
-    /** Symbolic checks finish in milliseconds; a second is far beyond any legitimate one. */
-    public static final Duration DEFAULT_SYMBOLIC_TIMEOUT = Duration.ofSeconds(1);
+    /** Legitimate symbolic checks take 1–500 ms here (first use of a Symja function included); 2 s leaves room for a loaded CPU. */
+    public static final Duration DEFAULT_SYMBOLIC_TIMEOUT = Duration.ofSeconds(2);
 
     private final SymjaChecker symja;
     private final Equivalence equivalence;
@@ -33,12 +33,21 @@ public final class MathGrader implements Grader {
         try {
             String p = AnswerNormalizer.clean(predicted), g = AnswerNormalizer.clean(gold);
             if (p.isEmpty() || g.isEmpty()) return false;
-            if (AnswerNormalizer.key(p).equals(AnswerNormalizer.key(g))) return true;
-            return equivalence.equal(Answer.of(p), Answer.of(g));
+            if (same(p, g)) return true;
+            // the % sign is dropped (25\% equals 25), and 25\% also equals 0.25 when only one side says percent
+            boolean pp = predicted.contains("%"), gp = gold.contains("%");
+            return pp != gp && same(pp ? perHundred(p) : p, gp ? perHundred(g) : g);
         } catch (RuntimeException e) {
             return false; // malformed model output is simply not the answer
         }
     }
+
+    private boolean same(String cleanedPred, String cleanedGold) {
+        return AnswerNormalizer.key(cleanedPred).equals(AnswerNormalizer.key(cleanedGold))
+                || equivalence.equal(Answer.of(cleanedPred), Answer.of(cleanedGold));
+    }
+
+    private static String perHundred(String cleaned) { return "\\frac{" + cleaned + "}{100}"; }
 
     /** Extracts the answer from a full response, then compares it with {@code gold}. */
     public boolean correct(String response, String gold) { return equal(extract(response), gold); }

@@ -114,11 +114,11 @@ final class SymjaChecker {
         ExprEvaluator evaluator = EVALUATOR.get();
         running = evaluator.getEvalEngine();
         String e = "(" + expression + ")";
-        // PossibleZeroQ settles most identities quickly; Simplify catches the ones it leaves (e.g. rational functions)
-        IExpr possible = evaluator.eval("PossibleZeroQ" + e);
-        if (possible.isTrue()) return true;
-        IExpr simplified = evaluator.eval("Simplify(Together(Expand" + e + "))");
-        return simplified.isZero();
+        // cheapest first: polynomials and rational functions cancel under Together; PossibleZeroQ and
+        // Simplify handle radicals and trigonometric identities
+        if (evaluator.eval("Together" + e).isZero()) return true;
+        if (evaluator.eval("PossibleZeroQ" + e).isTrue()) return true;
+        return evaluator.eval("Simplify" + e).isZero();
     }
 
     private static String abbreviate(String s) { return s.length() <= 200 ? s : s.substring(0, 200) + "..."; }

@@ -43,10 +43,30 @@ class AnswerNormalizerTest {
     }
 
     @Test
+    void repeatingDecimalsBecomeFractions() {
+        assertThat(clean("0.\\overline{3}")).isEqualTo("\\frac{3}{9}");
+        assertThat(clean("1.2\\overline{45}")).isEqualTo("\\frac{1233}{990}"); // 1.24545... = 137/110
+        assertThat(clean(".\\overline{36}")).isEqualTo("\\frac{36}{99}");
+    }
+
+    @Test
+    void wordsForInfinityListsAndReals() {
+        assertThat(clean("(-inf, 2)")).isEqualTo("(-\\infty, 2)");
+        assertThat(clean("1 and 2")).isEqualTo("1, 2");
+        assertThat(clean("\\mathbb{R}")).isEqualTo("(-\\infty,\\infty)");
+        assertThat(clean("1 000 000")).isEqualTo("1000000");
+        assertThat(clean("5 m")).isEqualTo("5");
+        assertThat(clean("2m")).isEqualTo("2m");
+    }
+
+    @Test
     void keysIgnoreSpacesAndCaseOfWords() {
         assertThat(AnswerNormalizer.key("p - q")).isEqualTo("p-q");
         assertThat(AnswerNormalizer.key("East")).isEqualTo("east");
         assertThat(AnswerNormalizer.key("R")).isEqualTo("R"); // a single letter is a variable, not a word
+        assertThat(AnswerNormalizer.isWords("No")).isTrue();
+        assertThat(AnswerNormalizer.isWords("p - q")).isFalse();
+        assertThat(AnswerNormalizer.isWords("p q")).isFalse();
     }
 
     @Test
