@@ -13,6 +13,7 @@ public final class AnswerExtractor {
 
     private static final Pattern ANSWER_IS = Pattern.compile(
             "(?i)(?:answer\\s*(?:is\\s*:?|:)|####)[\\s*]*");
+    private static final Pattern CLAUSE = Pattern.compile(",\\s+[A-Za-z]{2,}");
     private static final Pattern NUMBER = Pattern.compile(
             "-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?(?:\\s*/\\s*\\d+)?|-?\\.\\d+");
 
@@ -48,16 +49,30 @@ public final class AnswerExtractor {
         return null;
     }
 
+    /** The content of a $...$, $$...$$ or \\(...\\) that {@code s} starts with, or null. */
+    private static String leadingMath(String s) {
+        for (String[] d : new String[][] {{"$$", "$$"}, {"$", "$"}, {"\\(", "\\)"}, {"\\[", "\\]"}}) {
+            if (!s.startsWith(d[0])) continue;
+            int end = s.indexOf(d[1], d[0].length());
+            return end < 0 ? null : s.substring(d[0].length(), end);
+        }
+        return null;
+    }
+
     /** The rest of the line after the last "answer is", without a closing period or $ delimiters. */
     private static String afterLastAnswerIs(String text) {
         int start = -1;
         for (Matcher m = ANSWER_IS.matcher(text); m.find(); ) start = m.end();
         if (start < 0) return null;
-        String rest = text.substring(start);
+        String rest = text.substring(start).stripLeading();
+        String math = leadingMath(rest);
+        if (math != null) return math.isBlank() ? null : math.strip();
         int newline = rest.indexOf('\n');
         if (newline >= 0) rest = rest.substring(0, newline);
         int sentenceEnd = rest.indexOf(". ");
         if (sentenceEnd >= 0) rest = rest.substring(0, sentenceEnd);
+        Matcher clause = CLAUSE.matcher(rest); // "5, since ..." but not "1, 2" or "x = 1, y = 2"
+        if (clause.find()) rest = rest.substring(0, clause.start());
         rest = rest.replaceAll("^[\\s*:]+|[\\s*]+$", ""); // markdown bold around the answer
         while (rest.endsWith(".")) rest = rest.substring(0, rest.length() - 1).strip();
         if (rest.startsWith("$") && rest.endsWith("$")) rest = rest.replaceAll("^\\$+|\\$+$", "").strip();

@@ -54,7 +54,7 @@ final class AnswerNormalizer {
                 .replace("\\!", "").replaceAll("(?<!\\\\)\\\\[,;: ]|~|\\\\q?quad", " ");
         s = s.replaceAll("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?", "").replace("\\circ", "").replace("\\degree", "");
         s = s.replace("\\%", "").replace("%", "");
-        s = s.replace("\\approx", "=").replace("\\mathbb{R}", "(-\\infty,\\infty)").replace("\\mathbb R", "(-\\infty,\\infty)");
+        s = approximations(s).replace("\\mathbb{R}", "(-\\infty,\\infty)").replace("\\mathbb R", "(-\\infty,\\infty)");
         s = texts(s);
         s = INFINITY_WORD.matcher(s).replaceAll("\\\\infty");
         s = AND_OR.matcher(s).replaceAll(", ");
@@ -75,6 +75,14 @@ final class AnswerNormalizer {
             s = m.group(1) + "(" + m.group(2) + "+\\frac{" + m.group(3) + "}{" + m.group(4) + "})";
         if ((m = CHOICE.matcher(s)).matches()) s = m.group(1).toUpperCase();
         return s;
+    }
+
+    /** x \\approx 1.41 states x's value; \\frac{14}{3} \\approx 4.67 states an exact value and then rounds it: keep the exact one. */
+    private static String approximations(String s) {
+        int at = Latex.indexOfCommand(s, "\\approx", 0);
+        if (at < 0) return s;
+        String before = s.substring(0, at).strip();
+        return before.matches("[A-Za-z]") ? before + " = " + s.substring(at + "\\approx".length()) : before;
     }
 
     /** 0.\\overline{3} → \\frac{1}{3}; 1.2\\overline{45} → \\frac{1233}{990}: exact values of repeating decimals. */

@@ -48,9 +48,22 @@ final class Equivalence {
             case Answer.Bracketed ignored when b instanceof Answer.Matrix -> equal(b, a);
             case Answer.Equation(String l1, String r1) when b instanceof Answer.Equation(String l2, String r2) -> equations(l1, r1, l2, r2);
             case Answer.Equation(String l, String r) when SIMPLE_VARIABLE.matcher(l).matches() -> equal(Answer.of(r), b); // x = 5 vs 5
+            case Answer.Equation(String l, String r) when b instanceof Answer.Scalar && constant(l) && constant(r) ->
+                    equal(Answer.of(r), b); // "3 \\cdot 6 = 18" states the value it ends with
             case Answer.Equation ignored -> false;
-            default -> b instanceof Answer.Equation(String l, String r) && SIMPLE_VARIABLE.matcher(l).matches() && equal(a, Answer.of(r));
+            default -> b instanceof Answer.Equation && equal(b, a);
         };
+    }
+
+    /** Whether {@code latex} is a number-valued expression (parses, no variables). */
+    private static boolean constant(String latex) {
+        try {
+            Set<String> vars = new TreeSet<>();
+            LatexParser.parse(latex).variables(vars);
+            return vars.isEmpty();
+        } catch (LatexParser.NotParsable e) {
+            return false;
+        }
     }
 
     private boolean inOrder(List<Answer> x, List<Answer> y) {
