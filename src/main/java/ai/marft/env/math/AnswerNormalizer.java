@@ -29,6 +29,8 @@ final class AnswerNormalizer {
     private static final Pattern SPACED_THOUSANDS = Pattern.compile("^-?\\d{1,3}( \\d{3})+(\\.\\d+)?$");
     private static final Pattern REPEATING = Pattern.compile("(\\d*)\\.(\\d*)\\\\overline\\{(\\d+)\\}");
     private static final Pattern INFINITY_WORD = Pattern.compile("(?<![A-Za-z\\\\])(?:infinity|inf)(?![A-Za-z])");
+    private static final Pattern BARE_FUNCTION = Pattern.compile(
+            "(?<![A-Za-z\\\\])(sqrt|sin|cos|tan|cot|sec|csc|arcsin|arccos|arctan|ln|log|exp|pi)(?![A-Za-z])");
     private static final Pattern AND_OR = Pattern.compile("(?<=\\S)\\s+(?:and|or)\\s+(?=\\S)");
     private static final Pattern THOUSANDS = Pattern.compile("^-?\\d{1,3}(,\\d{3})+(\\.\\d+)?$");
     private static final Pattern BASE_SUBSCRIPT = Pattern.compile("^(\\d+)\\s*_\\s*\\{?\\s*\\d+\\s*\\}?$");
@@ -57,6 +59,7 @@ final class AnswerNormalizer {
         s = approximations(s).replace("\\mathbb{R}", "(-\\infty,\\infty)").replace("\\mathbb R", "(-\\infty,\\infty)");
         s = texts(s);
         s = INFINITY_WORD.matcher(s).replaceAll("\\\\infty");
+        s = BARE_FUNCTION.matcher(s).replaceAll("\\\\$1"); // sqrt(2), sin x, pi written as plain text
         s = AND_OR.matcher(s).replaceAll(", ");
         s = s.replaceAll("\\s+", " ").strip();
         s = stripTrailingPunctuation(s);

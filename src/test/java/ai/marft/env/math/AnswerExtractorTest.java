@@ -29,6 +29,12 @@ class AnswerExtractorTest {
         assertThat(AnswerExtractor.extract("Final answer: 42\nThanks")).isEqualTo("42");
         assertThat(AnswerExtractor.extract("16-3-4=9, 9*2=18\n#### 18")).isEqualTo("18");
         assertThat(AnswerExtractor.extract("the answer is 5. Then 6 more")).isEqualTo("5");
+        assertThat(AnswerExtractor.extract("So the answer is $\\frac{1}{2}$, which is reduced.")).isEqualTo("\\frac{1}{2}");
+        assertThat(AnswerExtractor.extract("Final Answer: The final answer is $(2,3)$. I hope it is correct.")).isEqualTo("(2,3)");
+        assertThat(AnswerExtractor.extract("The answer is 5, since 2+3=5.")).isEqualTo("5");
+        assertThat(AnswerExtractor.extract("The answer is 1, 2.")).isEqualTo("1, 2");
+        assertThat(AnswerExtractor.extract("**Answer:** 12")).isEqualTo("12");
+        assertThat(AnswerExtractor.extract("The answer is: 7")).isEqualTo("7");
     }
 
     @Test

@@ -57,6 +57,9 @@ class AnswerNormalizerTest {
         assertThat(clean("1 000 000")).isEqualTo("1000000");
         assertThat(clean("5 m")).isEqualTo("5");
         assertThat(clean("2m")).isEqualTo("2m");
+        assertThat(clean("2 sqrt(3) + pi")).isEqualTo("2 \\sqrt(3) + \\pi");
+        assertThat(clean("sin x")).isEqualTo("\\sin x");
+        assertThat(clean("\\text{spin}")).isEqualTo("spin");
     }
 
     @Test
