@@ -25,6 +25,12 @@ final class AnswerNormalizer {
             "^(.*?(?:\\d|\\}|\\)|\\\\pi))(?:\\s*(?:" + UNIT_WORDS + ")\\b)+(?:\\s*\\^\\s*\\{?[23]\\}?)?$");
     /** 5 m, 3 g, 10 s, 2 h, 4 L: a one-letter unit only counts after a plain number and a space. */
     private static final Pattern NUMBER_LETTER_UNIT = Pattern.compile("^(-?[\\d.,]+) (?:m|g|s|h|L|l)(?:\\^\\{?[23]\\}?)?$");
+    private static final Pattern SIZING = Pattern.compile("\\\\(left|right|bigl|bigr|Bigl|Bigr|big|Big)(?![a-zA-Z])");
+    private static final Pattern THOUSANDS_BANG = Pattern.compile(",\\\\!\\s*");
+    private static final Pattern SPACING = Pattern.compile("(?<!\\\\)\\\\[,;: ]|~|\\\\q?quad");
+    private static final Pattern DEGREE = Pattern.compile("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern BARE_SQRT = Pattern.compile("\\\\sqrt\\s*([0-9a-zA-Z])");
     private static final Pattern UNIT_POWER = Pattern.compile("\\s*\\^\\s*\\{?[23]\\}?");
     private static final Pattern SPACED_THOUSANDS = Pattern.compile("^-?\\d{1,3}( \\d{3})+(\\.\\d+)?$");
     private static final Pattern REPEATING = Pattern.compile("(\\d*)\\.(\\d*)\\\\overline\\{(\\d+)\\}");
@@ -50,23 +56,23 @@ final class AnswerNormalizer {
         s = Latex.rewriteCommand(s, "\\boxed", a -> a);
         s = Latex.rewriteCommand(s, "\\fbox", a -> a);
         s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\dbinom", "\\binom").replace("\\tbinom", "\\binom")
-                .replace("\\displaystyle", "").replace("\\left.", "").replace("\\right.", "")
-                .replaceAll("\\\\(left|right|bigl|bigr|Bigl|Bigr|big|Big)(?![a-zA-Z])", "")
-                .replaceAll(",\\\\!\\s*", ",") // 10,\!080: a thousands separator
-                .replace("\\!", "").replaceAll("(?<!\\\\)\\\\[,;: ]|~|\\\\q?quad", " ");
-        s = s.replaceAll("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?", "").replace("\\circ", "").replace("\\degree", "");
+                .replace("\\displaystyle", "").replace("\\left.", "").replace("\\right.", "");
+        s = SIZING.matcher(s).replaceAll("");
+        s = THOUSANDS_BANG.matcher(s).replaceAll(","); // 10,\!080: a thousands separator
+        s = SPACING.matcher(s.replace("\\!", "")).replaceAll(" ");
+        s = DEGREE.matcher(s).replaceAll("").replace("\\circ", "").replace("\\degree", "");
         s = s.replace("\\%", "").replace("%", "");
         s = approximations(s).replace("\\mathbb{R}", "(-\\infty,\\infty)").replace("\\mathbb R", "(-\\infty,\\infty)");
         s = texts(s);
         s = INFINITY_WORD.matcher(s).replaceAll("\\\\infty");
         s = BARE_FUNCTION.matcher(s).replaceAll("\\\\$1"); // sqrt(2), sin x, pi written as plain text
         s = AND_OR.matcher(s).replaceAll(", ");
-        s = s.replaceAll("\\s+", " ").strip();
+        s = WHITESPACE.matcher(s).replaceAll(" ").strip();
         s = stripTrailingPunctuation(s);
         Matcher unit = TRAILING_UNIT.matcher(s);
         if (unit.matches() || (unit = NUMBER_LETTER_UNIT.matcher(s)).matches()) s = unit.group(1).strip();
         s = SET_MEMBER_PREFIX.matcher(s).replaceFirst("");
-        s = s.replaceAll("\\\\sqrt\\s*([0-9a-zA-Z])", "\\\\sqrt{$1}");
+        s = BARE_SQRT.matcher(s).replaceAll("\\\\sqrt{$1}");
         s = Latex.braceArguments(s, "\\frac", 2);
         s = Latex.braceArguments(s, "\\binom", 2);
         if (THOUSANDS.matcher(s).matches()) s = s.replace(",", "");
@@ -104,7 +110,7 @@ final class AnswerNormalizer {
 
     /** The comparison key of a cleaned answer: no whitespace; words compare case-insensitively. */
     static String key(String cleaned) {
-        String k = cleaned.replaceAll("\\s+", "");
+        String k = WHITESPACE.matcher(cleaned).replaceAll("");
         return isWords(cleaned) ? k.toLowerCase() : k;
     }
 
