@@ -28,7 +28,7 @@ public final class GradeCommand implements Callable<Integer> {
     @Option(names = "--pairs", required = true, paramLabel = "FILE.jsonl", description = "JSONL file of pairs to grade.")
     Path pairs;
 
-    @Option(names = "--timeout-ms", defaultValue = "2000", paramLabel = "MS",
+    @Option(names = "--timeout-ms", defaultValue = "3000", paramLabel = "MS",
             description = "Time bound of one symbolic check; a timeout counts as not equal (default ${DEFAULT-VALUE}).")
     long timeoutMs;
 

@@ -29,6 +29,7 @@ final class AnswerNormalizer {
     private static final Pattern THOUSANDS_BANG = Pattern.compile(",\\\\!\\s*");
     private static final Pattern SPACING = Pattern.compile("(?<!\\\\)\\\\[,;: ]|~|\\\\q?quad");
     private static final Pattern DEGREE = Pattern.compile("\\^\\s*\\{?\\s*\\\\circ\\s*\\}?");
+    private static final Pattern EMPTY_SET = Pattern.compile("^\\\\\\{\\s*\\\\\\}$|^\\{\\s*\\}$");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
     private static final Pattern BARE_SQRT = Pattern.compile("\\\\sqrt\\s*([0-9a-zA-Z])");
     private static final Pattern UNIT_POWER = Pattern.compile("\\s*\\^\\s*\\{?[23]\\}?");
@@ -56,7 +57,9 @@ final class AnswerNormalizer {
         s = Latex.rewriteCommand(s, "\\boxed", a -> a);
         s = Latex.rewriteCommand(s, "\\fbox", a -> a);
         s = s.replace("\\dfrac", "\\frac").replace("\\tfrac", "\\frac").replace("\\dbinom", "\\binom").replace("\\tbinom", "\\binom")
-                .replace("\\displaystyle", "").replace("\\left.", "").replace("\\right.", "");
+                .replace("\\displaystyle", "").replace("\\left.", "").replace("\\right.", "")
+                .replace("\\langle", "(").replace("\\rangle", ")") // vectors written <1, 2, 3>
+                .replace("\\varnothing", "\\emptyset");
         s = SIZING.matcher(s).replaceAll("");
         s = THOUSANDS_BANG.matcher(s).replaceAll(","); // 10,\!080: a thousands separator
         s = SPACING.matcher(s.replace("\\!", "")).replaceAll(" ");
@@ -75,6 +78,7 @@ final class AnswerNormalizer {
         s = BARE_SQRT.matcher(s).replaceAll("\\\\sqrt{$1}");
         s = Latex.braceArguments(s, "\\frac", 2);
         s = Latex.braceArguments(s, "\\binom", 2);
+        if (EMPTY_SET.matcher(s).matches()) s = "\\emptyset";
         if (THOUSANDS.matcher(s).matches()) s = s.replace(",", "");
         if (SPACED_THOUSANDS.matcher(s).matches()) s = s.replace(" ", "");
         s = repeatingDecimals(s);

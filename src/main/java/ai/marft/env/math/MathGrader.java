@@ -11,8 +11,11 @@ import java.time.Duration;
  * (a timeout counts as not equal and is logged).
  */
 public final class MathGrader implements Grader {
-    /** Legitimate symbolic checks take 1–500 ms here (first use of a Symja function included); 2 s leaves room for a loaded CPU. */
-    public static final Duration DEFAULT_SYMBOLIC_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * Legitimate symbolic checks take 1–100 ms here, up to ~350 ms on a Symja function's first use;
+     * 3 s leaves room for a loaded CPU while still bounding a pathological input.
+     */
+    public static final Duration DEFAULT_SYMBOLIC_TIMEOUT = Duration.ofSeconds(3);
 
     private final SymjaChecker symja;
     private final Equivalence equivalence;

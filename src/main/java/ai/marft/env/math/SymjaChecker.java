@@ -116,7 +116,7 @@ final class SymjaChecker {
         String e = "(" + expression + ")";
         // cheapest first: polynomials and rational functions cancel under Together; PossibleZeroQ and
         // Simplify handle radicals and trigonometric identities
-        if (evaluator.eval("Together" + e).isZero()) return true;
+        if (evaluator.eval("Expand(Together" + e + ")").isZero()) return true;
         if (evaluator.eval("PossibleZeroQ" + e).isTrue()) return true;
         return evaluator.eval("Simplify" + e).isZero();
     }
