@@ -90,7 +90,7 @@ final class AnswerNormalizer {
         return s;
     }
 
-    /** x \\approx 1.41 states x's value; \\frac{14}{3} \\approx 4.67 states an exact value and then rounds it: keep the exact one. */
+    /** x \approx 1.41 states x's value; \frac{14}{3} \approx 4.67 states an exact value and rounds it: keep the exact one. */
     private static String approximations(String s) {
         int at = Latex.indexOfCommand(s, "\\approx", 0);
         if (at < 0) return s;
@@ -98,7 +98,7 @@ final class AnswerNormalizer {
         return before.matches("[A-Za-z]") ? before + " = " + s.substring(at + "\\approx".length()) : before;
     }
 
-    /** 0.\\overline{3} → \\frac{1}{3}; 1.2\\overline{45} → \\frac{1233}{990}: exact values of repeating decimals. */
+    /** 0.\overline{3} → \frac{3}{9}; 1.2\overline{45} → \frac{1233}{990}: exact values of repeating decimals. */
     private static String repeatingDecimals(String s) {
         Matcher m = REPEATING.matcher(s);
         StringBuilder out = new StringBuilder();
@@ -118,8 +118,10 @@ final class AnswerNormalizer {
         return isWords(cleaned) ? k.toLowerCase() : k;
     }
 
-    /** Whether a cleaned answer is plain words (east, Evelyn, no) rather than math: some word has two or more letters
-     * (single letters are variables or a choice; "p - q" is math). */
+    /**
+     * Whether a cleaned answer is plain words (east, Evelyn, no) rather than math: some word has two
+     * or more letters (single letters are variables or a choice; "p - q" is math).
+     */
     static boolean isWords(String cleaned) {
         return WORDS.matcher(cleaned).matches() && LONG_WORD.matcher(cleaned).find();
     }
@@ -127,7 +129,7 @@ final class AnswerNormalizer {
     private static String unicode(String s) {
         return s.replace('−', '-').replace("π", "\\pi ").replace("∞", "\\infty ").replace("√", "\\sqrt")
                 .replace("×", "\\times ").replace("·", "\\cdot ").replace("°", "").replace("±", "\\pm ")
-                .replace("∪", "\\cup ").replace("\\inf ", "\\infty ").replace(" ", " ");
+                .replace("∪", "\\cup ").replace("≤", "\\le ").replace("≥", "\\ge ").replace("\u00a0", " ");
     }
 
     /**

@@ -40,8 +40,9 @@ final class Equivalence {
                     o1 == o2 && c1 == c2 && inOrder(x, y);
             case Answer.Bracketed(char o, char c, List<Answer> x) when b instanceof Answer.Unordered(List<Answer> y) ->
                     o == '(' && c == ')' && inOrder(x, y); // "3, \pi/2" given for the point (3, \pi/2)
-            case Answer.Unordered(List<Answer> x) when b instanceof Answer.Bracketed ->  equal(b, a);
+            case Answer.Unordered ignored when b instanceof Answer.Bracketed -> equal(b, a);
             case Answer.Unordered(List<Answer> x) when b instanceof Answer.Unordered(List<Answer> y) -> anyOrder(x, y);
+            case Answer.Unordered(List<Answer> x) when x.size() == 1 -> equal(x.getFirst(), b); // {5} and 5
             case Answer.Matrix(List<List<Answer>> x) when b instanceof Answer.Matrix(List<List<Answer>> y) -> matrices(x, y);
             case Answer.Matrix(List<List<Answer>> x) when b instanceof Answer.Bracketed(char o, char c, List<Answer> y) ->
                     o == '(' && c == ')' && inOrder(column(x), y); // a column vector written as a tuple
@@ -49,9 +50,10 @@ final class Equivalence {
             case Answer.Equation(String l1, String r1) when b instanceof Answer.Equation(String l2, String r2) -> equations(l1, r1, l2, r2);
             case Answer.Equation(String l, String r) when SIMPLE_VARIABLE.matcher(l).matches() -> equal(Answer.of(r), b); // x = 5 vs 5
             case Answer.Equation(String l, String r) when b instanceof Answer.Scalar && constant(l) && constant(r) ->
-                    equal(Answer.of(r), b); // "3 \\cdot 6 = 18" states the value it ends with
+                    equal(Answer.of(r), b); // "3 \cdot 6 = 18" states the value it ends with
             case Answer.Equation ignored -> false;
-            default -> b instanceof Answer.Equation && equal(b, a);
+            // the cases above with the roles swapped
+            default -> (b instanceof Answer.Equation || b instanceof Answer.Unordered(List<Answer> y) && y.size() == 1) && equal(b, a);
         };
     }
 

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads an inequality in one variable as the interval it describes: x \\ge 2 is [2, \\infty); 1 < x \\le 3 is (1, 3]. */
+/** Reads an inequality in one variable as the interval it describes: x \ge 2 is [2, \infty); 1 < x \le 3 is (1, 3]. */
 final class Inequality {
     private Inequality() {}
 
