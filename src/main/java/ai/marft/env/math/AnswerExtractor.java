@@ -6,13 +6,14 @@ import java.util.regex.Pattern;
 /**
  * Pulls the stated answer out of a model's text (MARFT.md §3): the content of the last balanced
  * {@code \boxed{...}} or {@code \fbox{...}}, else what follows the last "The answer is" / "Final
- * answer:" / "####", else the last number.
+ * answer:" / "####", else inline math that ends the text, else the last number.
  */
 public final class AnswerExtractor {
     private AnswerExtractor() {}
 
     private static final Pattern ANSWER_IS = Pattern.compile(
             "(?i)(?:answer\\s*(?:is\\s*:?|:)|####)[\\s*]*");
+    private static final Pattern CLOSING_MATH = Pattern.compile("(?<!\\\\)\\$((?:[^$]|\\\\\\$)+?)(?<!\\\\)\\$[\\s.!]*$");
     private static final Pattern CLAUSE = Pattern.compile(",\\s+[A-Za-z]{2,}");
     private static final Pattern NUMBER = Pattern.compile(
             "-?\\d{1,3}(?:,\\d{3})+(?:\\.\\d+)?|-?\\d+(?:\\.\\d+)?(?:\\s*/\\s*\\d+)?|-?\\.\\d+");
@@ -24,21 +25,38 @@ public final class AnswerExtractor {
         if (boxed != null) return boxed.strip();
         String stated = afterLastAnswerIs(text);
         if (stated != null) return stated;
+        String closing = closingMath(text);
+        if (closing != null) return closing;
         String number = null;
         for (Matcher m = NUMBER.matcher(text); m.find(); ) number = m.group();
         return number;
+    }
+
+    /**
+     * A text that ends with inline math ("The probability is $\frac{1}{6}$.") states it as its
+     * result: its content, or what follows its last '=' ("so $x = 5$."). Null when the text does not
+     * end that way.
+     */
+    private static String closingMath(String text) {
+        Matcher m = CLOSING_MATH.matcher(text);
+        if (!m.find()) return null;
+        String math = m.group(1);
+        int equals = math.lastIndexOf('=');
+        String value = (equals >= 0 ? math.substring(equals + 1) : math).strip();
+        return value.isEmpty() || !value.matches(".*[0-9\\\\].*") ? null : value;
     }
 
     /** Content of the last \boxed / \fbox whose braces close; {@code \boxed 5} (no braces) counts too. */
     public static String lastBoxed(String text) {
         int at = Math.max(text.lastIndexOf("\\boxed"), text.lastIndexOf("\\fbox"));
         while (at >= 0) {
-            int i = at + (text.startsWith("\\boxed", at) ? 6 : 5);
+            int commandEnd = at + (text.startsWith("\\boxed", at) ? 6 : 5);
+            int i = commandEnd;
             while (i < text.length() && text.charAt(i) == ' ') i++;
             if (i < text.length() && text.charAt(i) == '{') {
                 int end = Latex.groupEnd(text, i);
                 if (end > 0) return text.substring(i + 1, end - 1);
-            } else if (i > at + 6 || (i < text.length() && text.charAt(i - 1) == ' ')) {
+            } else if (i > commandEnd) { // "\boxed 5": the argument runs to the next space or $
                 int end = i;
                 while (end < text.length() && !Character.isWhitespace(text.charAt(end)) && text.charAt(end) != '$') end++;
                 if (end > i) return text.substring(i, end);
@@ -54,6 +72,7 @@ public final class AnswerExtractor {
         for (String[] d : new String[][] {{"$$", "$$"}, {"$", "$"}, {"\\(", "\\)"}, {"\\[", "\\]"}}) {
             if (!s.startsWith(d[0])) continue;
             int end = s.indexOf(d[1], d[0].length());
+            while (end > 0 && d[1].equals("$") && s.charAt(end - 1) == '\\') end = s.indexOf(d[1], end + 1); // \$ is a dollar sign
             return end < 0 ? null : s.substring(d[0].length(), end);
         }
         return null;

@@ -46,6 +46,15 @@ class AnswerExtractorTest {
     }
 
     @Test
+    void inlineMathClosingTheText() {
+        assertThat(AnswerExtractor.extract("The probability is $\\frac{1}{6}$.")).isEqualTo("\\frac{1}{6}");
+        assertThat(AnswerExtractor.extract("Solving, we get $x = -3$.")).isEqualTo("-3");
+        assertThat(AnswerExtractor.extract("Answer: $\\$18$")).isEqualTo("\\$18");
+        // money, not math: the last number decides
+        assertThat(AnswerExtractor.extract("She pays $5 and gets $7 back.")).isEqualTo("7");
+    }
+
+    @Test
     void nothingStated() {
         assertThat(AnswerExtractor.extract("I do not know.")).isNull();
         assertThat(AnswerExtractor.extract(null)).isNull();
