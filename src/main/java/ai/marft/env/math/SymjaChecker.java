@@ -31,14 +31,14 @@ final class SymjaChecker {
 
     private static final int RECURSION_LIMIT = 256;
     private static final int ITERATION_LIMIT = 10_000;
+    private static final AtomicLong CHECKERS = new AtomicLong();
 
     private final Duration timeout;
     private final AtomicLong timeouts = new AtomicLong();
-    private static final AtomicLong CHECKERS = new AtomicLong();
     private final long id = CHECKERS.incrementAndGet();
-    private int workers;
-    private ExecutorService worker;
-    private volatile EvalEngine running;
+    private int workers; // guarded by this
+    private ExecutorService worker; // guarded by this; null until the first check and after a timeout
+    private volatile EvalEngine running; // the worker's engine, so a timed-out check can be stopped
 
     SymjaChecker(Duration timeout) { this.timeout = timeout; }
 
