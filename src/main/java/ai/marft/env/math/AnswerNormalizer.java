@@ -25,6 +25,9 @@ final class AnswerNormalizer {
             "^(.*?(?:\\d|\\}|\\)|\\\\pi))(?:\\s*(?:" + UNIT_WORDS + ")\\b)+(?:\\s*\\^\\s*\\{?[23]\\}?)?$");
     /** 5 m, 3 g, 10 s, 2 h, 4 L: a one-letter unit only counts after a plain number and a space. */
     private static final Pattern NUMBER_LETTER_UNIT = Pattern.compile("^(-?[\\d.,]+) (?:m|g|s|h|L|l)(?:\\^\\{?[23]\\}?)?$");
+    /** "18 dollars per day", "\frac{3}{4} of the cake": lower-case words (one of 3+ letters) after a value. */
+    private static final Pattern VALUE_THEN_WORDS = Pattern.compile(
+            "^(.*(?:\\d|\\}))(?=(?:\\s+[a-z]{2,})*\\s+[a-z]{3,})(?:\\s+[a-z]{2,})+$");
     private static final Pattern SIZING = Pattern.compile("\\\\(left|right|bigl|bigr|Bigl|Bigr|big|Big)(?![a-zA-Z])");
     private static final Pattern THOUSANDS_BANG = Pattern.compile(",\\\\!\\s*");
     private static final Pattern SPACING = Pattern.compile("(?<!\\\\)\\\\[,;: ]|~|\\\\q?quad");
@@ -73,7 +76,8 @@ final class AnswerNormalizer {
         s = WHITESPACE.matcher(s).replaceAll(" ").strip();
         s = stripTrailingPunctuation(s);
         Matcher unit = TRAILING_UNIT.matcher(s);
-        if (unit.matches() || (unit = NUMBER_LETTER_UNIT.matcher(s)).matches()) s = unit.group(1).strip();
+        if (unit.matches() || (unit = NUMBER_LETTER_UNIT.matcher(s)).matches()
+                || (unit = VALUE_THEN_WORDS.matcher(s)).matches()) s = unit.group(1).strip();
         s = SET_MEMBER_PREFIX.matcher(s).replaceFirst("");
         s = BARE_SQRT.matcher(s).replaceAll("\\\\sqrt{$1}");
         s = Latex.braceArguments(s, "\\frac", 2);
