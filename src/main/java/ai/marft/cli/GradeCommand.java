@@ -32,6 +32,8 @@ public final class GradeCommand implements Callable<Integer> {
             description = "Time bound of one symbolic check; a timeout counts as not equal (default ${DEFAULT-VALUE}).")
     long timeoutMs;
 
+    private static final long PROGRESS_EVERY_NANOS = 5_000_000_000L;
+
     /** One input line. */
     record Pair(String pred, String gold, boolean extract) {}
 
@@ -42,7 +44,8 @@ public final class GradeCommand implements Callable<Integer> {
         MathGrader grader = new MathGrader(Duration.ofMillis(timeoutMs));
         PrintStream out = System.out;
         long start = System.nanoTime();
-        int equal = 0;
+        int equal = 0, done = 0;
+        long lastReport = start;
         for (Pair p : input) {
             ObjectNode line = Json.MAPPER.createObjectNode().put("pred", p.pred()).put("gold", p.gold());
             String answer = p.pred();
@@ -53,6 +56,11 @@ public final class GradeCommand implements Callable<Integer> {
             boolean same = grader.equal(answer, p.gold());
             if (same) equal++;
             out.println(line.put("equal", same));
+            done++;
+            if (System.nanoTime() - lastReport > PROGRESS_EVERY_NANOS) { // long files: say how far we are
+                lastReport = System.nanoTime();
+                System.err.printf("graded %d/%d pairs%n", done, input.size());
+            }
         }
         out.flush();
         System.err.printf("graded %d pairs: %d equal, %d symbolic timeouts, %.2f s%n",
