@@ -25,6 +25,20 @@ class MathDataTest {
     }
 
     @Test
+    void everyGsm8kWorkedAnswerGradesAsItsFinalAnswer() {
+        Path file = SharedData.require("math/gsm8k_test.json");
+        List<Problem> ps = Datasets.load(file);
+        List<JsonNode> records = Datasets.records(file);
+        MathGrader grader = new MathGrader();
+        List<String> failures = new ArrayList<>();
+        for (int i = 0; i < ps.size(); i++) {
+            String worked = records.get(i).get("answer_with_process").asText(); // ends "#### 18"
+            if (!grader.correct(worked, ps.get(i).finalAnswer())) failures.add(i + ": " + ps.get(i).finalAnswer());
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    @Test
     void math500Loads() {
         List<Problem> ps = Datasets.load(SharedData.require("math/math_test500.jsonl"));
         assertThat(ps).hasSize(500);
