@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 // one line per subcommand class
                 CommandLine.HelpCommand.class,
-                GradeCommand.class, BenchGradeCommand.class,
+                GradeCommand.class,
+                BenchGradeCommand.class,
         })
 public final class Main implements Runnable {
     @Override
