@@ -160,6 +160,17 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
         }
     }
 
+    /** Logits [B, L, V] of a full forward (no cache) over left-padded seqs; for tests of the cached path. */
+    float[] fullLogits(List<int[]> seqs, String adapter) {
+        check(seqs, "sequence", false);
+        Batch batch = new Batch(seqs, padId);
+        try (NDManager m = model.manager().newSubManager()) {
+            LoraDelta lora = adapter == null ? LoraDelta.NONE : adapters.get(adapter).delta(m, false);
+            NDArray hidden = model.forward(batch.ids(m), batch.positions(m, 0, batch.length), batch.mask(m, 0, batch.length, batch.length), null, 0, lora);
+            return model.logits(hidden).toFloatArray();
+        }
+    }
+
     /**
      * log p(seq[k] | seq[<k]) for k = 1..n-1 of each sequence under the base model (adapter null) or an
      * adapter, at temperature 1 with no filtering; sequences are scored together in one left-padded batch.
