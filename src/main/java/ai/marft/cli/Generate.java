@@ -40,8 +40,13 @@ public final class Generate implements Callable<Integer> {
     @Option(names = "--json", description = "print a JSON array of {text, tokens, logprobs, ended_with_eos}")
     boolean json;
 
+    @Option(names = "--threads", description = "tensor threads (default: $MARFT_THREADS, else the library's default: all cores)")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
+        int threadCount = threads > 0 ? threads : LmEngine.threadsFromEnvironment();
+        if (threadCount > 0) LmEngine.setThreads(threadCount);
         SamplingParams params;
         try {
             params = new SamplingParams(maxNewTokens, temperature, topK, topP);

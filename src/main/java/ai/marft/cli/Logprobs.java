@@ -32,8 +32,13 @@ public final class Logprobs implements Callable<Integer> {
     @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT LoRA adapter folder to apply")
     Path adapter;
 
+    @Option(names = "--threads", description = "tensor threads (default: $MARFT_THREADS, else the library's default: all cores)")
+    int threads;
+
     @Override
     public Integer call() throws Exception {
+        int threadCount = threads > 0 ? threads : LmEngine.threadsFromEnvironment();
+        if (threadCount > 0) LmEngine.setThreads(threadCount);
         long t0 = System.nanoTime();
         try (LmEngine engine = LmEngine.load(model)) {
             System.err.printf("marft logprobs: loaded %s in %.1f s%n", engine.model().config(), (System.nanoTime() - t0) / 1e9);

@@ -190,7 +190,7 @@ public final class CausalLm implements AutoCloseable {
             Block bl = blocks[l];
             NDArray[] wt = transposed[l];
             NDArray h = rmsNorm(x, bl.inNorm);
-            NDArray qkv = h.matMul(wt[0]);
+            NDArray qkv = linear(h, bl.qkv, wt[0]);
             if (bl.qkvBias != null) qkv = qkv.add(bl.qkvBias);
             NDList parts = qkv.split(new long[]{qd, qd + kd}, 2);
             NDArray q = lora.apply(l, LoraTarget.Q, h, parts.get(0));
@@ -207,15 +207,15 @@ public final class CausalLm implements AutoCloseable {
             NDArray scores = q.reshape(b, config.kvHeads(), g * t, d).matMul(k.transpose(0, 1, 3, 2)).add(groupedMask);
             NDArray ctx = scores.softmax(3).matMul(v)                   // [B,Hkv,G*T,D]
                     .reshape(b, config.heads(), t, d).transpose(0, 2, 1, 3).reshape(b, t, qd);
-            NDArray o = lora.apply(l, LoraTarget.O, ctx, ctx.matMul(wt[1]));
+            NDArray o = lora.apply(l, LoraTarget.O, ctx, linear(ctx, bl.o, wt[1]));
             if (bl.oBias != null) o = o.add(bl.oBias);
             x = x.add(o);
             h = rmsNorm(x, bl.postNorm);
-            NDList gu = h.matMul(wt[2]).split(2, 2);
+            NDList gu = linear(h, bl.gateUp, wt[2]).split(2, 2);
             NDArray gate = lora.apply(l, LoraTarget.GATE, h, gu.get(0));
             NDArray up = lora.apply(l, LoraTarget.UP, h, gu.get(1));
             NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
-            x = x.add(lora.apply(l, LoraTarget.DOWN, act, act.matMul(wt[3])));
+            x = x.add(lora.apply(l, LoraTarget.DOWN, act, linear(act, bl.down, wt[3])));
         }
         return rmsNorm(x, finalNorm);
     }
@@ -232,7 +232,22 @@ public final class CausalLm implements AutoCloseable {
 
     /** Logits [..., V] of final hidden states [..., H]. */
     public NDArray logits(NDArray hidden) {
-        return hidden.matMul(lmHeadT);
+        return linear(hidden, lmHead != null ? lmHead : embed, lmHeadT);
+    }
+
+    /** Up to this many rows, a linear layer runs as (W xᵀ)ᵀ: the GEMV then reads W in storage order (~25% faster decode). */
+    private static final long FEW_ROWS = 16;
+
+    /** x [..., in] · Wᵀ for W [out, in] (wT its transposed view). */
+    private static NDArray linear(NDArray x, NDArray w, NDArray wT) {
+        Shape s = x.getShape();
+        long in = s.get(s.dimension() - 1), rows = s.size() / in;
+        if (rows > FEW_ROWS) return x.matMul(wT);
+        NDArray y = w.matMul(x.reshape(rows, in).transpose());
+        y.attach(x.getManager()); // results follow their first operand: keep it out of the parameters' manager
+        long[] outShape = s.getShape().clone();
+        outShape[outShape.length - 1] = w.getShape().get(0);
+        return y.transpose().reshape(outShape);
     }
 
     /** Writes this model as an HF folder: config.json and model.safetensors (F32, unfused HF names). */

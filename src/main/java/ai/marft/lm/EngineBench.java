@@ -48,6 +48,7 @@ public final class EngineBench {
         }
         for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"})
             if (Files.exists(tokenizerDir.resolve(f))) Files.copy(tokenizerDir.resolve(f), dir.resolve(f));
+        System.gc(); // the writer's float copies: let the heap shrink before memory is measured
         progress(String.format("model written in %.1f s", secs(t0)));
         return dir;
     }
@@ -74,6 +75,7 @@ public final class EngineBench {
         machine.put("matmul_gflops", round(peak));
         machine.put("memory_read_gbs", round(bandwidth));
         machine.put("cpus", Runtime.getRuntime().availableProcessors());
+        machine.put("tensor_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
         long t0 = System.nanoTime();
         try (LmEngine engine = LmEngine.load(dir)) {
             ModelConfig c = engine.model().config();

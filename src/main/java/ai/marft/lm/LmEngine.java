@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.marft.InputError;
 
 import java.nio.file.Path;
@@ -60,6 +61,27 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
         } catch (RuntimeException e) {
             model.close();
             throw e;
+        }
+    }
+
+    /**
+     * Sets the tensor library's intra-op threads for this JVM. On an oversubscribed machine one thread
+     * decodes several times faster than two (fork/join barriers wait for descheduled threads).
+     */
+    public static void setThreads(int threads) {
+        if (threads < 1) throw new InputError("threads must be >= 1, got " + threads);
+        ai.djl.engine.Engine.getInstance(); // loads the native library
+        JniUtils.setNumThreads(threads);
+    }
+
+    /** Threads from $MARFT_THREADS when set (used by the commands when --threads is not given), else 0. */
+    public static int threadsFromEnvironment() {
+        String v = System.getenv("MARFT_THREADS");
+        if (v == null || v.isBlank()) return 0;
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new InputError("MARFT_THREADS='" + v + "' is not an integer");
         }
     }
 
