@@ -71,9 +71,10 @@ public final class EngineBench {
     public ObjectNode run(Path dir) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         ObjectNode machine = out.putObject("machine");
-        double peak = matmulGflops(), bandwidth = memoryReadGbs();
+        double peak = matmulGflops(), bandwidth = memoryReadGbs(), gemv = gemvReadGbs();
         machine.put("matmul_gflops", round(peak));
         machine.put("memory_read_gbs", round(bandwidth));
+        machine.put("gemv_read_gbs", round(gemv));
         machine.put("cpus", Runtime.getRuntime().availableProcessors());
         machine.put("tensor_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
         long t0 = System.nanoTime();
@@ -93,6 +94,8 @@ public final class EngineBench {
             out.put("decode_b1_tokens_per_s", round(b1));
             out.put("decode_b1_bound_tokens_per_s", round(bound));
             out.put("decode_b1_ratio_to_bandwidth_bound", round(b1 / bound));
+            // the library's own matrix-vector product is slower than a plain read: the bound it allows
+            out.put("decode_b1_ratio_to_gemv_bound", round(b1 / (gemv * 1e9 / (params * 4.0))));
             double b16 = decode(engine, 16);
             out.put("decode_b16_tokens_per_s", round(b16));
             out.put("decode_b16_ratio_to_bandwidth_bound", round(b16 / 16 / bound));
@@ -156,6 +159,22 @@ public final class EngineBench {
                 g[i] = n * 4.0 / secs(t0) / 1e9;
             }
             progress(String.format("memory read: %.1f GB/s (median)", median(g)));
+            return median(g);
+        }
+    }
+
+    /** A [151936, 896] fp32 matrix times a vector (the batch-1 decode kernel): bytes of the matrix per second. */
+    private double gemvReadGbs() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.randomUniform(-1, 1, new Shape(151936, 896)), x = m.randomUniform(-1, 1, new Shape(896, 1));
+            w.matMul(x).close();
+            double[] g = new double[Math.max(5, runs)];
+            for (int i = 0; i < g.length; i++) {
+                long t0 = System.nanoTime();
+                w.matMul(x).close();
+                g[i] = w.getShape().size() * 4.0 / secs(t0) / 1e9;
+            }
+            progress(String.format("matrix-vector read: %.1f GB/s (median)", median(g)));
             return median(g);
         }
     }
