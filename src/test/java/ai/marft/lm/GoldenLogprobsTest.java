@@ -25,6 +25,7 @@ class GoldenLogprobsTest {
     @ParameterizedTest
     @ValueSource(strings = {"qwen2-tiny", "llama-tiny-bf16", "qwen2-tiny-f16"})
     void matchesIndependentImplementationAloneAndInALeftPaddedBatch(String name) throws Exception {
+        LmEngine.setThreads(1); // see TinyModels
         Path dir = fixture(name);
         JsonNode golden = Json.MAPPER.readTree(dir.resolve("golden.json").toFile());
         List<int[]> seqs = new ArrayList<>();

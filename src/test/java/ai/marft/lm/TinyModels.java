@@ -29,6 +29,12 @@ public final class TinyModels {
     /** Ids of the byte tokenizer's special tokens. */
     public static final int END_OF_TEXT = 256, IM_START = 257, IM_END = 258, BYTE_VOCAB = 259;
 
+    static {
+        // tiny models are per-op-overhead bound: a second tensor thread only adds fork/join waits,
+        // which on a shared, oversubscribed machine make tests 10-30x slower
+        LmEngine.setThreads(1);
+    }
+
     private TinyModels() {}
 
     /** A model without tokenizer: vocab 64, hidden 32, 2 layers. */
