@@ -182,14 +182,29 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
         }
     }
 
-    /** Logits [B, L, V] of a full forward (no cache) over left-padded seqs; for tests of the cached path. */
-    float[] fullLogits(List<int[]> seqs, String adapter) {
+    /**
+     * Final hidden states [B, L, H] of {@code seqs}, left-padded to the longest (row b starts with
+     * L - len_b padding slots), under {@code adapter} (null: base). With {@code withGrad}, inside a
+     * GradientCollector, gradients reach the adapter, or the base when {@link CausalLm#setTrainable} is on
+     * (pretraining: {@code model().logits(hidden)} gives the next-token logits). Results belong to m.
+     */
+    public NDArray hiddenStates(NDManager m, List<int[]> seqs, String adapter, boolean withGrad) {
         check(seqs, "sequence", false);
         Batch batch = new Batch(seqs, padId);
-        try (NDManager m = model.manager().newSubManager()) {
-            LoraDelta lora = adapter == null ? LoraDelta.NONE : adapters.get(adapter).delta(m, false);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            LoraDelta lora = adapter == null ? LoraDelta.NONE : adapters.get(adapter).delta(m, withGrad);
             NDArray hidden = model.forward(batch.ids(m), batch.positions(m, 0, batch.length), batch.mask(m, 0, batch.length, batch.length), null, 0, lora);
-            return model.logits(hidden).toFloatArray();
+            NDScope.unregister(hidden);
+            hidden.attach(m);
+            return hidden;
+        }
+    }
+
+    /** Logits [B, L, V] of a full forward (no cache) over left-padded seqs; for tests of the cached path. */
+    float[] fullLogits(List<int[]> seqs, String adapter) {
+        try (NDManager m = model.manager().newSubManager()) {
+            return model.logits(hiddenStates(m, seqs, adapter, false)).toFloatArray();
         }
     }
 
