@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 ArithDatasetCommand.class,
                 GradeCommand.class,
                 BenchGradeCommand.class,
+                Logprobs.class, Generate.class, Bench.class,
         })
 public final class Main implements Runnable {
     @Override

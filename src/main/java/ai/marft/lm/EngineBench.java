@@ -1,0 +1,292 @@
+package ai.marft.lm;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.marft.Json;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Measures the engine (decode, prefill, LoRA scoring fwd+bwd, memory with many adapters) and the
+ * machine's bounds with the same tensor library (fp32 matmul GFLOP/s, memory read GB/s); each
+ * figure is reported with its ratio to the bound. Medians over {@code runs}; progress on stderr.
+ */
+public final class EngineBench {
+    private final int runs, scoreRows, scoreLength, microBatch;
+
+    public EngineBench(int runs, int scoreRows, int scoreLength, int microBatch) {
+        this.runs = runs;
+        this.scoreRows = scoreRows;
+        this.scoreLength = scoreLength;
+        this.microBatch = microBatch;
+    }
+
+    /** The Qwen2.5-0.5B architecture (random weights are drawn by {@link #writeQwenShaped}). */
+    public static ModelConfig qwen05bShape() {
+        return new ModelConfig("qwen2", 151936, 896, 4864, 24, 14, 2, 64, 1e-6, 1_000_000, true, true, false,
+                32768, new int[]{151645, 151643}, 151643);
+    }
+
+    /** Writes a random Qwen2.5-0.5B-shaped model (F32) with the tokenizer files of tokenizerDir into dir. */
+    public static Path writeQwenShaped(Path dir, Path tokenizerDir) throws IOException {
+        long t0 = System.nanoTime();
+        progress("building a random Qwen2.5-0.5B-shaped model in " + dir);
+        try (CausalLm m = CausalLm.random(qwen05bShape(), 1)) {
+            m.save(dir);
+        }
+        for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"})
+            if (Files.exists(tokenizerDir.resolve(f))) Files.copy(tokenizerDir.resolve(f), dir.resolve(f));
+        System.gc(); // the writer's float copies: let the heap shrink before memory is measured
+        progress(String.format("model written in %.1f s", secs(t0)));
+        return dir;
+    }
+
+    private static void progress(String s) {
+        System.err.println("marft bench engine: " + s);
+    }
+
+    private static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** Runs every measurement on the model in dir and returns the JSON report. */
+    public ObjectNode run(Path dir) {
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ObjectNode machine = out.putObject("machine");
+        double peak = matmulGflops(), bandwidth = memoryReadGbs(), gemv = gemvReadGbs();
+        machine.put("matmul_gflops", round(peak));
+        machine.put("memory_read_gbs", round(bandwidth));
+        machine.put("gemv_read_gbs", round(gemv));
+        machine.put("cpus", Runtime.getRuntime().availableProcessors());
+        machine.put("tensor_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        long t0 = System.nanoTime();
+        try (LmEngine engine = LmEngine.load(dir)) {
+            ModelConfig c = engine.model().config();
+            long params = engine.model().parameterCount();
+            long embedParams = (long) c.vocabSize() * c.hidden() * (c.tieEmbeddings() ? 1 : 2);
+            long blockParams = params - embedParams - c.hidden();
+            progress(String.format("loaded %s, %,d parameters, in %.1f s", c, params, secs(t0)));
+            out.put("model", c.toString());
+            out.put("parameters", params);
+            out.put("weight_bytes", params * 4);
+            out.put("runs", runs);
+
+            double b1 = decode(engine, 1);
+            double bound = bandwidth * 1e9 / (params * 4.0); // every weight byte read once per decode step
+            out.put("decode_b1_tokens_per_s", round(b1));
+            out.put("decode_b1_bound_tokens_per_s", round(bound));
+            out.put("decode_b1_ratio_to_bandwidth_bound", round(b1 / bound));
+            // the library's own matrix-vector product is slower than a plain read: the bound it allows
+            out.put("decode_b1_ratio_to_gemv_bound", round(b1 / (gemv * 1e9 / (params * 4.0))));
+            double b16 = decode(engine, 16);
+            out.put("decode_b16_tokens_per_s", round(b16));
+            out.put("decode_b16_ratio_to_bandwidth_bound", round(b16 / 16 / bound));
+
+            double prefill = prefill(engine, 256);
+            out.put("prefill_tokens_per_s", round(prefill));
+            out.put("prefill_ratio_to_matmul_peak", round(prefill * 2.0 * (blockParams + c.hidden()) / 1e9 / peak));
+
+            adapterMemory(engine, out);
+
+            int action = scoreLength / 4;
+            double scoreSecs = score(engine, scoreLength - action, action);
+            double tokens = (double) scoreRows * scoreLength;
+            double flops = 4.0 * blockParams * tokens + 4.0 * c.vocabSize() * c.hidden() * scoreRows * action;
+            ObjectNode s = out.putObject("score_fwd_bwd_lora");
+            s.put("rows", scoreRows);
+            s.put("tokens_per_row", scoreLength);
+            s.put("action_tokens_per_row", action);
+            s.put("micro_batch_rows", microBatch);
+            s.put("seconds", round(scoreSecs));
+            s.put("tokens_per_s", round(tokens / scoreSecs));
+            s.put("gflops", round(flops / scoreSecs / 1e9));
+            s.put("flops_counted", "4 x non-embedding params x tokens + 4 x vocab x hidden x action tokens");
+            out.put("score_ratio_to_matmul_peak", round(flops / scoreSecs / 1e9 / peak));
+            out.put("peak_rss_mb", ProcessMemory.peakRss() >> 20);
+        }
+        return out;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 1000) / 1000.0;
+    }
+
+    /** fp32 GEMM 2048³ through the engine. */
+    private double matmulGflops() {
+        int n = 2048;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray a = m.randomUniform(-1, 1, new Shape(n, n)), b = m.randomUniform(-1, 1, new Shape(n, n));
+            a.matMul(b).close();
+            double[] g = new double[Math.max(5, runs)];
+            for (int i = 0; i < g.length; i++) {
+                long t0 = System.nanoTime();
+                a.matMul(b).close();
+                g[i] = 2.0 * n * n * n / secs(t0) / 1e9;
+            }
+            progress(String.format("fp32 matmul %d³: %.1f GFLOP/s (median)", n, median(g)));
+            return median(g);
+        }
+    }
+
+    /** Reading a 1 GiB fp32 array once (a full reduction) through the engine. */
+    private double memoryReadGbs() {
+        long n = 1L << 28;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.ones(new Shape(n), DataType.FLOAT32);
+            x.sum().close();
+            double[] g = new double[Math.max(5, runs)];
+            for (int i = 0; i < g.length; i++) {
+                long t0 = System.nanoTime();
+                x.sum().close();
+                g[i] = n * 4.0 / secs(t0) / 1e9;
+            }
+            progress(String.format("memory read: %.1f GB/s (median)", median(g)));
+            return median(g);
+        }
+    }
+
+    /** A [151936, 896] fp32 matrix times a vector (the batch-1 decode kernel): bytes of the matrix per second. */
+    private double gemvReadGbs() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.randomUniform(-1, 1, new Shape(151936, 896)), x = m.randomUniform(-1, 1, new Shape(896, 1));
+            w.matMul(x).close();
+            double[] g = new double[Math.max(5, runs)];
+            for (int i = 0; i < g.length; i++) {
+                long t0 = System.nanoTime();
+                w.matMul(x).close();
+                g[i] = w.getShape().size() * 4.0 / secs(t0) / 1e9;
+            }
+            progress(String.format("matrix-vector read: %.1f GB/s (median)", median(g)));
+            return median(g);
+        }
+    }
+
+    private static List<int[]> randomPrompts(int rows, int length, int vocab, long seed) {
+        Random r = new Random(seed);
+        List<int[]> l = new ArrayList<>();
+        for (int b = 0; b < rows; b++) l.add(r.ints(length, 0, Math.min(vocab, 150000)).toArray());
+        return l;
+    }
+
+    /** Decode tokens/s over all rows (prefill excluded: timed between the first and last sampled step). */
+    private double decode(LmEngine engine, int rows) {
+        int steps = 32;
+        double[] rates = new double[runs];
+        for (int run = 0; run < runs; run++) {
+            long[] at = new long[steps];
+            int[] seen = {0};
+            engine.observer = (step, logits) -> {
+                at[step] = System.nanoTime();
+                seen[0] = step + 1;
+            };
+            try {
+                engine.generate(randomPrompts(rows, 32, engine.model().config().vocabSize(), run), Collections.nCopies(rows, null),
+                        new SamplingParams(steps, 0.7, 50, 1.0), run);
+            } finally {
+                engine.observer = null;
+            }
+            int last = seen[0] - 1;
+            rates[run] = (double) rows * last / ((at[last] - at[0]) / 1e9);
+            progress(String.format("decode batch %d run %d: %.2f tokens/s", rows, run + 1, rates[run]));
+        }
+        return median(rates);
+    }
+
+    /** Prompt tokens/s of a single-row prefill of {@code length} tokens. */
+    private double prefill(LmEngine engine, int length) {
+        double[] rates = new double[runs];
+        for (int run = 0; run < runs; run++) {
+            long t0 = System.nanoTime();
+            long[] first = {0};
+            engine.observer = (step, logits) -> {
+                if (step == 0) first[0] = System.nanoTime();
+            };
+            try {
+                engine.generate(randomPrompts(1, length, engine.model().config().vocabSize(), run), Collections.singletonList(null),
+                        new SamplingParams(1, 0.7, 50, 1.0), run);
+            } finally {
+                engine.observer = null;
+            }
+            rates[run] = length / ((first[0] - t0) / 1e9);
+            progress(String.format("prefill %d tokens run %d: %.1f tokens/s", length, run + 1, rates[run]));
+        }
+        return median(rates);
+    }
+
+    /** Seconds for LoRA log-prob + entropy forward and backward over scoreRows × (prompt + action) tokens. */
+    private double score(LmEngine engine, int prompt, int action) {
+        engine.adapters().create("bench-score", LoraConfig.defaults(), 1);
+        List<NDArray> params = engine.adapters().get("bench-score").parameters();
+        SamplingParams sp = new SamplingParams(action, 0.7, 50, 1.0);
+        int vocab = engine.model().config().vocabSize();
+        double[] times = new double[runs];
+        for (int run = 0; run < runs; run++) {
+            List<int[]> prompts = randomPrompts(scoreRows, prompt, vocab, 100 + run), actions = randomPrompts(scoreRows, action, vocab, 200 + run);
+            long t0 = System.nanoTime();
+            for (int s = 0; s < scoreRows; s += microBatch) {
+                int e = Math.min(scoreRows, s + microBatch);
+                try (NDManager m = engine.model().manager().newSubManager();
+                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    ActionScores sc = engine.scoreActions(m, prompts.subList(s, e), actions.subList(s, e), "bench-score", sp, true);
+                    gc.backward(sc.logprobs().mul(sc.mask()).sum().add(sc.entropies().mul(sc.mask()).sum().mul(0.01f)));
+                }
+            }
+            Gradients.zero(params);
+            times[run] = secs(t0);
+            progress(String.format("score fwd+bwd %dx%d tokens run %d: %.1f s", scoreRows, prompt + action, run + 1, times[run]));
+        }
+        engine.adapters().remove("bench-score");
+        return median(times);
+    }
+
+    /** RSS with 1 adapter vs 8 adapters, each after a generate + score touching all of them. */
+    private void adapterMemory(LmEngine engine, ObjectNode out) {
+        int vocab = engine.model().config().vocabSize();
+        List<int[]> prompts = randomPrompts(8, 32, vocab, 7);
+        SamplingParams sp = new SamplingParams(8, 0.7, 50, 1.0);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 8; i++) names.add("agent" + i);
+        engine.adapters().create(names.getFirst(), LoraConfig.defaults(), 0);
+        exercise(engine, prompts, Collections.nCopies(8, names.getFirst()), sp);
+        long rss1 = ProcessMemory.rss(), bytes1 = engine.adapters().bytes();
+        for (int i = 1; i < 8; i++) engine.adapters().create(names.get(i), LoraConfig.defaults(), i);
+        exercise(engine, prompts, names, sp);
+        long rss8 = ProcessMemory.rss(), added = engine.adapters().bytes() - bytes1;
+        ObjectNode a = out.putObject("adapters_memory");
+        a.put("rss_1_adapter_mb", rss1 >> 20);
+        a.put("rss_8_adapters_mb", rss8 >> 20);
+        a.put("added_adapter_bytes", added);
+        a.put("excess_ratio", round((rss8 - rss1 - added) / (double) rss1));
+        a.put("limit", "rss_8 <= rss_1 * 1.05 + added adapter bytes");
+        progress(String.format("RSS 1 adapter %d MB, 8 adapters %d MB (+%d KB of adapters)", rss1 >> 20, rss8 >> 20, added >> 10));
+        for (String n : names) engine.adapters().remove(n);
+    }
+
+    private static void exercise(LmEngine engine, List<int[]> prompts, List<String> adapters, SamplingParams sp) {
+        List<Generation> gens = engine.generate(prompts, adapters, sp, 1);
+        for (String name : new java.util.LinkedHashSet<>(adapters))
+            try (NDManager m = engine.model().manager().newSubManager();
+                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                ActionScores sc = engine.scoreActions(m, prompts.subList(0, 2), List.of(gens.get(0).tokens(), gens.get(1).tokens()), name, sp, true);
+                gc.backward(sc.logprobs().mul(sc.mask()).sum());
+            }
+    }
+}
