@@ -7,11 +7,10 @@ import ai.marft.env.ProblemSource;
 import ai.marft.env.QaEnv;
 import ai.marft.env.Datasets;
 import ai.marft.env.VecEnv;
+import ai.marft.lm.CausalLm;
 import ai.marft.lm.Generation;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.LoraConfig;
-import ai.marft.lm.ModelConfig;
-import ai.marft.lm.SafeTensorsWriter;
 import ai.marft.lm.SamplingParams;
 import ai.marft.lm.TextGenerator;
 import ai.marft.lm.Tokenizer;
@@ -33,14 +32,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,18 +50,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MathEnvEndToEndTest {
     static final int STEPS = 2, MAX_NEW_TOKENS = 8, HORIZON = 3;
+    /** The reference's rollout sampling: temperature 0.5, top-k 50. */
     static final SamplingParams REFERENCE = SamplingParams.reference(MAX_NEW_TOKENS);
 
     @TempDir
-    static Path modelDir;
-    static LmEngine engine;
+    static Path modelDirs;
+    /** random: babbles; nine: says "9" and stops, whatever it is asked */
+    static LmEngine random, nine;
     static int imStart, imEnd, endOfText;
-    static List<Problem> problems;
+    static List<Problem> test500;
 
     @BeforeAll
-    static void loadModel() throws IOException {
+    static void loadModels() throws IOException {
         Path qwen = SharedData.require("tokenizers/qwen3");
-        problems = Datasets.load(SharedData.require("math/math_test500.jsonl")).subList(0, 4);
+        test500 = Datasets.load(SharedData.require("math/math_test500.jsonl"));
         JsonNode added = Json.MAPPER.readTree(qwen.resolve("tokenizer_config.json").toFile()).get("added_tokens_decoder");
         int maxId = -1;
         for (Map.Entry<String, JsonNode> e : added.properties()) {
@@ -77,57 +76,50 @@ class MathEnvEndToEndTest {
                 default -> { }
             }
         }
-        assertThat(maxId + 1).as("the Qwen3 tokenizer's ids, specials included").isEqualTo(151_669);
-        writeTinyQwen2(modelDir, maxId + 1, new int[]{imEnd, endOfText}, endOfText, 7);
-        Files.copy(qwen.resolve("tokenizer.json"), modelDir.resolve("tokenizer.json"));
-        Files.copy(qwen.resolve("tokenizer_config.json"), modelDir.resolve("tokenizer_config.json"));
+        int vocab = maxId + 1;
+        assertThat(vocab).as("the Qwen3 tokenizer's ids, specials included").isEqualTo(151_669);
+        int[] eos = {imEnd, endOfText};
         LmEngine.setThreads(1); // a tiny model is per-op-overhead bound: one thread is fastest
-        engine = LmEngine.load(modelDir);
+        QwenVocabModels.random(modelDirs.resolve("random"), qwen, vocab, eos, endOfText, 7);
+        random = LmEngine.load(modelDirs.resolve("random"));
+        int[] nineIds = random.tokenizer().encode("9");
+        assertThat(nineIds).hasSize(1);
+        QwenVocabModels.answersNine(modelDirs.resolve("nine"), vocab, eos, endOfText, nineIds[0]);
+        nine = new LmEngine(CausalLm.load(modelDirs.resolve("nine")), new SharedTokenizer(random.tokenizer()));
     }
 
     @AfterAll
-    static void closeModel() {
-        if (engine != null) engine.close();
+    static void closeModels() {
+        if (nine != null) nine.close();
+        if (random != null) random.close();
     }
 
-    /**
-     * Hidden 8, 2 layers, 4 query heads over 2 KV heads, tied embeddings, q/k/v biases: the 151,669 × 8 embedding
-     * (also the LM head) keeps each decode step's logits cheap.
-     */
-    static void writeTinyQwen2(Path dir, int vocab, int[] eos, int pad, long seed) throws IOException {
-        int h = 8, layers = 2, heads = 4, kv = 2, d = 2, inter = 16;
-        ModelConfig c = new ModelConfig("qwen2", vocab, h, inter, layers, heads, kv, d, 1e-6, 1e6, true, true, false, 4096, eos, pad);
-        Random rng = new Random(seed);
-        SafeTensorsWriter w = new SafeTensorsWriter();
-        w.add("model.embed_tokens.weight", normal(rng, vocab * h, 0.5), vocab, h);
-        w.add("model.norm.weight", normal(rng, h, 0.1, 1), h);
-        for (int l = 0; l < layers; l++) {
-            String p = "model.layers." + l + ".";
-            w.add(p + "input_layernorm.weight", normal(rng, h, 0.1, 1), h);
-            w.add(p + "post_attention_layernorm.weight", normal(rng, h, 0.1, 1), h);
-            for (String n : new String[]{"q", "k", "v"}) {
-                int out = n.equals("q") ? heads * d : kv * d;
-                w.add(p + "self_attn." + n + "_proj.weight", normal(rng, out * h, 0.25), out, h);
-                w.add(p + "self_attn." + n + "_proj.bias", normal(rng, out, 0.3), out);
-            }
-            w.add(p + "self_attn.o_proj.weight", normal(rng, h * heads * d, 0.35), h, heads * d);
-            w.add(p + "mlp.gate_proj.weight", normal(rng, inter * h, 0.35), inter, h);
-            w.add(p + "mlp.up_proj.weight", normal(rng, inter * h, 0.35), inter, h);
-            w.add(p + "mlp.down_proj.weight", normal(rng, h * inter, 0.25), h, inter);
+    /** Lends a tokenizer to a second engine (loading the 11 MB tokenizer.json costs seconds); its owner closes it. */
+    record SharedTokenizer(Tokenizer owner) implements Tokenizer {
+        @Override
+        public int[] encode(String text) {
+            return owner.encode(text);
         }
-        Files.createDirectories(dir);
-        Json.MAPPER.writeValue(dir.resolve("config.json").toFile(), c.toJson());
-        w.write(dir.resolve("model.safetensors"), "F32");
-    }
 
-    static float[] normal(Random rng, int n, double std) {
-        return normal(rng, n, std, 0);
-    }
+        @Override
+        public String decode(int[] ids) {
+            return owner.decode(ids);
+        }
 
-    static float[] normal(Random rng, int n, double std, double mean) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) (mean + rng.nextGaussian() * std);
-        return v;
+        @Override
+        public int eosId() {
+            return owner.eosId();
+        }
+
+        @Override
+        public int padId() {
+            return owner.padId();
+        }
+
+        @Override
+        public int vocabSize() {
+            return owner.vocabSize();
+        }
     }
 
     /** Passes calls to the engine and records each one with its result, so batching and outputs can be asserted. */
@@ -184,23 +176,86 @@ class MathEnvEndToEndTest {
         return text.split(Pattern.quote(what), -1).length - 1;
     }
 
+    /** The profiles file as a team, with a fresh LoRA adapter per role on the engine. */
+    static Team team(Path file, LmEngine engine) {
+        Team team = Profiles.load(file);
+        for (String role : team.roles()) engine.adapters().create(role, LoraConfig.defaults(), role.hashCode());
+        return team;
+    }
+
+    static String initialState(Problem p) {
+        return "<|im_start|>problem: " + p.problem() + "<|im_end|>\n";
+    }
+
+    static String judge(boolean correct) {
+        return correct ? "judge: The answer is correct.\n" : "judge: The answer is incorrect.\n";
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"math_dual", "math_trio", "math_quartet", "math_octet"})
-    void referenceTeamRollsOutAndEvaluatesOnTheMathTask(String name) throws IOException {
+    void randomModelRollsOutAndEvaluatesTheReferenceTeam(String name) throws IOException {
         Path file = SharedData.require("profiles/" + name + ".json");
         List<RawAgent> agents = rawAgents(file);
-        Team team = Profiles.load(file);
-        int n = agents.size(), envCount = n > 4 ? 1 : 2;
+        Team team = team(file, random);
         assertThat(team.roles()).containsExactlyElementsOf(agents.stream().map(RawAgent::role).toList());
-        for (String role : team.roles()) engine.adapters().create(role, LoraConfig.defaults(), role.hashCode());
-        Tokenizer tok = engine.tokenizer();
-        assertThat(tok.vocabSize()).isEqualTo(engine.model().config().vocabSize());
+        assertThat(random.tokenizer().vocabSize()).isEqualTo(random.model().config().vocabSize());
+        checkedRollout(random, team, agents, test500.subList(0, 4), agents.size() > 4 ? 1 : 2);
+        checkedEvaluation(random, team, agents, test500.subList(0, 2));
+    }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"math_dual", "math_trio", "math_quartet", "math_octet"})
+    void aTeamThatAnswersNineIsRewardedOnProblemsWhoseAnswerIsNine(String name) throws IOException {
+        Path file = SharedData.require("profiles/" + name + ".json");
+        List<RawAgent> agents = rawAgents(file);
+        Team team = team(file, nine);
+        int n = agents.size(), last = n - 1;
+        // test500 record 3 has the answer 9, records 0-2 do not
+        List<Problem> problems = List.of(test500.get(3), test500.get(0), test500.get(1), test500.get(2));
+        assertThat(problems.stream().map(Problem::finalAnswer)).containsExactly("9", "\\left( 3, \\frac{\\pi}{2} \\right)", "p - q", "\\frac{14}{3}");
+        int envCount = n > 4 ? 1 : 2;
+        RolloutBatch batch = checkedRollout(nine, team, agents, problems, envCount);
+        for (AgentStep[][] step : batch.actions())
+            for (AgentStep[] env : step)
+                for (AgentStep a : env) {
+                    assertThat(a.actionText()).isEqualTo("9");
+                    assertThat(a.actionTokens()).hasSize(2).endsWith(imEnd);
+                }
+        // env 0 solves record 3 at once (reward 1 to the last agent, reset to the third problem); the rest score 0
+        double[] solved = new double[n];
+        solved[last] = 1;
+        assertThat(batch.rewards()[0][0]).containsExactly(solved);
+        assertThat(batch.rewards()[1][0]).containsOnly(0.0);
+        assertThat(batch.dones()[0][0]).isTrue();
+        assertThat(batch.action(1, 0, 0).observation()).isEqualTo(initialState(problems.get(envCount)));
+        if (envCount == 2) {
+            assertThat(batch.rewards()[0][1]).containsOnly(0.0);
+            assertThat(batch.action(1, 1, 0).observation()).startsWith(initialState(problems.get(1))).endsWith(judge(false));
+        }
+
+        EvalReport report = checkedEvaluation(nine, team, agents, problems.subList(0, 2));
+        assertThat(report.correct()).isEqualTo(1);
+        assertThat(report.records().stream().map(EpisodeRecord::score)).containsExactly(1.0, 0.0);
+        assertThat(report.records().stream().map(EpisodeRecord::answer)).containsExactly("9", "9");
+        assertThat(report.tokens()).isEqualTo(2L * n * 2); // 2 episodes, n agents, "9" + EOS
+        assertThat(report.wellFormed()).containsOnly(1.0);
+        StringBuilder turns = new StringBuilder();
+        for (RawAgent a : agents) turns.append(a.role()).append(": 9\n");
+        assertThat(report.records().get(0).transcript()).isEqualTo(initialState(problems.get(0)) + turns + judge(true));
+    }
+
+    /**
+     * Runs {@link #STEPS} joint steps of the team in envCount environments over problems (in order) and
+     * checks every decision: one batched call per agent and step, prompts exactly the §3 strings in Qwen
+     * ids, every agent acted, the score to the last agent only, the judge's line in the next state.
+     */
+    static RolloutBatch checkedRollout(LmEngine engine, Team team, List<RawAgent> agents, List<Problem> problems, int envCount) {
+        int n = agents.size();
+        Tokenizer tok = engine.tokenizer();
         RecordingGenerator gen = new RecordingGenerator(engine, new ArrayList<>());
-        TeamPolicy policy = new TeamPolicy(team, gen, TeamPolicy.roleAdapters(team), REFERENCE);
         VecEnv envs = QaEnv.vectorised(envCount, team.roles(), team.withAnswer(), new MathGrader(), ProblemSource.sequential(problems), HORIZON);
         List<List<String>> first = envs.reset();
-        RolloutBatch batch = Rollout.run(policy, envs, STEPS, 11);
+        RolloutBatch batch = Rollout.run(new TeamPolicy(team, gen, TeamPolicy.roleAdapters(team), REFERENCE), envs, STEPS, 11);
 
         // the chain: one batched call per agent per step, one row per environment, each row with its role's adapter
         assertThat(gen.calls()).hasSize(STEPS * n);
@@ -214,15 +269,14 @@ class MathEnvEndToEndTest {
 
         // environment e starts on problem e; done environments reset in index order to the source's next problem
         int nextProblem = envCount;
-        int[] current = new int[envCount];
+        int[] current = new int[envCount], episodeStep = new int[envCount];
         String[] states = new String[envCount];
         for (int e = 0; e < envCount; e++) {
             current[e] = e;
-            states[e] = "<|im_start|>problem: " + problems.get(e).problem() + "<|im_end|>\n";
+            states[e] = initialState(problems.get(e));
             assertThat(first.get(e)).containsOnly(states[e]);
         }
         MathGrader grader = new MathGrader();
-        int[] episodeStep = new int[envCount];
         for (int t = 0; t < STEPS; t++)
             for (int e = 0; e < envCount; e++) {
                 String state = states[e];
@@ -251,21 +305,20 @@ class MathEnvEndToEndTest {
                         graded++;
                         if (grader.correct(actions[i], problem.finalAnswer())) right++;
                     }
-                double score = (double) right / graded;
                 double[] rewards = batch.rewards()[t][e];
                 for (int i = 0; i < n - 1; i++) assertThat(rewards[i]).as("reward of agent %d", i).isZero();
-                assertThat(rewards[n - 1]).isEqualTo(score);
+                assertThat(rewards[n - 1]).isEqualTo((double) right / graded);
                 Map<String, Object> info = batch.infos().get(t).get(e);
                 assertThat(info.get(QaEnv.GOLD)).isEqualTo(problem.finalAnswer());
                 assertThat(info.get(QaEnv.STEP)).isEqualTo(++episodeStep[e]);
                 // the next state: every turn, then the judge's line; a finished episode resets to the next problem
-                next += score > 0 ? "judge: The answer is correct.\n" : "judge: The answer is incorrect.\n";
-                boolean done = score > 0 || episodeStep[e] == HORIZON;
+                next += judge(right > 0);
+                boolean done = right > 0 || episodeStep[e] == HORIZON;
                 assertThat(batch.dones()[t][e]).isEqualTo(done);
                 if (done) {
                     current[e] = nextProblem++ % problems.size();
                     episodeStep[e] = 0;
-                    next = "<|im_start|>problem: " + problems.get(current[e]).problem() + "<|im_end|>\n";
+                    next = initialState(problems.get(current[e]));
                 }
                 states[e] = next;
             }
@@ -273,38 +326,36 @@ class MathEnvEndToEndTest {
             assertThat(batch.finalObservations().get(e)).containsOnly(states[e]);
             assertIsTokenized(tok, batch.bootstrapPrompts()[e], expectedPrompt(agents, 0, states[e], new String[n]));
         }
-
-        evaluatorRunsGreedy(team, agents, gen);
+        return batch;
     }
 
     /**
-     * The Evaluator on two problems at horizon 1, greedy: one call per agent with both episodes' rows, and each
-     * episode's transcript is the problem, every agent's decoded generation, then the judge's line.
+     * The Evaluator on the problems at horizon 1, greedy: one call per agent with every episode's row, and
+     * each episode's transcript is the problem, every agent's decoded generation, then the judge's line.
      */
-    void evaluatorRunsGreedy(Team team, List<RawAgent> agents, RecordingGenerator gen) {
-        gen.calls().clear();
+    static EvalReport checkedEvaluation(LmEngine engine, Team team, List<RawAgent> agents, List<Problem> problems) {
+        RecordingGenerator gen = new RecordingGenerator(engine, new ArrayList<>());
         EvalReport report = new Evaluator(new TeamPolicy(team, gen, TeamPolicy.roleAdapters(team), new SamplingParams(MAX_NEW_TOKENS, 0, 0, 1)),
-                new MathGrader()).run(problems, new EvaluatorOptions(2, 1, 5, 1, 32), null);
-        int n = agents.size();
+                new MathGrader()).run(problems, new EvaluatorOptions(problems.size(), 1, 5, 1, 32), null);
+        int n = agents.size(), episodes = problems.size();
         assertThat(gen.calls()).hasSize(n);
-        assertThat(report.n()).isEqualTo(2);
+        assertThat(report.n()).isEqualTo(episodes);
         assertThat(report.roles()).containsExactlyElementsOf(team.roles());
         Tokenizer tok = engine.tokenizer();
         MathGrader grader = new MathGrader();
         long tokens = 0;
-        for (int e = 0; e < 2; e++) {
+        for (int e = 0; e < episodes; e++) {
             EpisodeRecord r = report.records().get(e);
-            String state = "<|im_start|>problem: " + problems.get(e).problem() + "<|im_end|>\n";
+            String state = initialState(problems.get(e));
             StringBuilder transcript = new StringBuilder(state);
             String[] actions = new String[n];
             int graded = 0, right = 0;
             for (int i = 0; i < n; i++) {
                 RecordingGenerator.Call call = gen.calls().get(i);
-                assertThat(call.adapters()).containsExactly(agents.get(i).role(), agents.get(i).role());
+                assertThat(call.adapters()).hasSize(episodes).containsOnly(agents.get(i).role());
                 assertIsTokenized(tok, call.prompts().get(e), expectedPrompt(agents, i, state, actions));
                 Generation g = call.generations().get(e);
-                int[] ids = g.endedWithEos() ? Arrays.copyOf(g.tokens(), g.tokens().length - 1) : g.tokens();
-                actions[i] = tok.decode(ids);
+                actions[i] = tok.decode(g.endedWithEos() ? Arrays.copyOf(g.tokens(), g.tokens().length - 1) : g.tokens());
                 transcript.append(agents.get(i).role()).append(": ").append(actions[i]).append('\n');
                 tokens += g.tokens().length;
                 if (agents.get(i).withAnswer()) {
@@ -312,8 +363,7 @@ class MathEnvEndToEndTest {
                     if (grader.correct(actions[i], problems.get(e).finalAnswer())) right++;
                 }
             }
-            transcript.append(right > 0 ? "judge: The answer is correct.\n" : "judge: The answer is incorrect.\n");
-            assertThat(r.transcript()).isEqualTo(transcript.toString());
+            assertThat(r.transcript()).isEqualTo(transcript.append(judge(right > 0)).toString());
             assertThat(r.problem()).isEqualTo(problems.get(e).problem());
             assertThat(r.gold()).isEqualTo(problems.get(e).finalAnswer());
             assertThat(r.steps()).isEqualTo(1);
@@ -321,5 +371,6 @@ class MathEnvEndToEndTest {
         }
         assertThat(report.tokens()).isEqualTo(tokens);
         for (double wf : report.wellFormed()) assertThat(wf).isBetween(0.0, 1.0);
+        return report;
     }
 }
