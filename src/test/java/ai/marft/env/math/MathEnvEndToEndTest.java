@@ -52,6 +52,8 @@ class MathEnvEndToEndTest {
     static final int STEPS = 2, MAX_NEW_TOKENS = 8, HORIZON = 3;
     /** The reference's rollout sampling: temperature 0.5, top-k 50. */
     static final SamplingParams REFERENCE = SamplingParams.reference(MAX_NEW_TOKENS);
+    /** One grader for the environments and the checks (thread-safe; Symja starts once). */
+    static final MathGrader GRADER = new MathGrader();
 
     @TempDir
     static Path modelDirs;
@@ -253,7 +255,7 @@ class MathEnvEndToEndTest {
         int n = agents.size();
         Tokenizer tok = engine.tokenizer();
         RecordingGenerator gen = new RecordingGenerator(engine, new ArrayList<>());
-        VecEnv envs = QaEnv.vectorised(envCount, team.roles(), team.withAnswer(), new MathGrader(), ProblemSource.sequential(problems), HORIZON);
+        VecEnv envs = QaEnv.vectorised(envCount, team.roles(), team.withAnswer(), GRADER, ProblemSource.sequential(problems), HORIZON);
         List<List<String>> first = envs.reset();
         RolloutBatch batch = Rollout.run(new TeamPolicy(team, gen, TeamPolicy.roleAdapters(team), REFERENCE), envs, STEPS, 11);
 
@@ -276,7 +278,6 @@ class MathEnvEndToEndTest {
             states[e] = initialState(problems.get(e));
             assertThat(first.get(e)).containsOnly(states[e]);
         }
-        MathGrader grader = new MathGrader();
         for (int t = 0; t < STEPS; t++)
             for (int e = 0; e < envCount; e++) {
                 String state = states[e];
@@ -303,7 +304,7 @@ class MathEnvEndToEndTest {
                 for (int i = 0; i < n; i++)
                     if (agents.get(i).withAnswer()) {
                         graded++;
-                        if (grader.correct(actions[i], problem.finalAnswer())) right++;
+                        if (GRADER.correct(actions[i], problem.finalAnswer())) right++;
                     }
                 double[] rewards = batch.rewards()[t][e];
                 for (int i = 0; i < n - 1; i++) assertThat(rewards[i]).as("reward of agent %d", i).isZero();
@@ -336,13 +337,12 @@ class MathEnvEndToEndTest {
     static EvalReport checkedEvaluation(LmEngine engine, Team team, List<RawAgent> agents, List<Problem> problems) {
         RecordingGenerator gen = new RecordingGenerator(engine, new ArrayList<>());
         EvalReport report = new Evaluator(new TeamPolicy(team, gen, TeamPolicy.roleAdapters(team), new SamplingParams(MAX_NEW_TOKENS, 0, 0, 1)),
-                new MathGrader()).run(problems, new EvaluatorOptions(problems.size(), 1, 5, 1, 32), null);
+                GRADER).run(problems, new EvaluatorOptions(problems.size(), 1, 5, 1, 32), null);
         int n = agents.size(), episodes = problems.size();
         assertThat(gen.calls()).hasSize(n);
         assertThat(report.n()).isEqualTo(episodes);
         assertThat(report.roles()).containsExactlyElementsOf(team.roles());
         Tokenizer tok = engine.tokenizer();
-        MathGrader grader = new MathGrader();
         long tokens = 0;
         for (int e = 0; e < episodes; e++) {
             EpisodeRecord r = report.records().get(e);
@@ -360,7 +360,7 @@ class MathEnvEndToEndTest {
                 tokens += g.tokens().length;
                 if (agents.get(i).withAnswer()) {
                     graded++;
-                    if (grader.correct(actions[i], problems.get(e).finalAnswer())) right++;
+                    if (GRADER.correct(actions[i], problems.get(e).finalAnswer())) right++;
                 }
             }
             assertThat(r.transcript()).isEqualTo(transcript.append(judge(right > 0)).toString());
