@@ -26,7 +26,6 @@ import ai.marft.run.Evaluator;
 import ai.marft.run.EvaluatorOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,9 +61,13 @@ class MathEnvEndToEndTest {
     static int imStart, imEnd, endOfText;
     static List<Problem> test500;
 
-    @BeforeAll
+    /**
+     * Writes and loads both models on the first test's call; each test calls it, so without the shared data
+     * every test is reported skipped with the reason (a failed assumption in @BeforeAll hides it).
+     */
     static void loadModels() throws IOException {
         Path qwen = SharedData.require("tokenizers/qwen3");
+        if (nine != null) return;
         test500 = Datasets.load(SharedData.require("math/math_test500.jsonl"));
         JsonNode added = Json.MAPPER.readTree(qwen.resolve("tokenizer_config.json").toFile()).get("added_tokens_decoder");
         int maxId = -1;
@@ -196,6 +199,7 @@ class MathEnvEndToEndTest {
     @ParameterizedTest
     @ValueSource(strings = {"math_dual", "math_trio", "math_quartet", "math_octet"})
     void randomModelRollsOutAndEvaluatesTheReferenceTeam(String name) throws IOException {
+        loadModels();
         Path file = SharedData.require("profiles/" + name + ".json");
         List<RawAgent> agents = rawAgents(file);
         Team team = team(file, random);
@@ -208,6 +212,7 @@ class MathEnvEndToEndTest {
     @ParameterizedTest
     @ValueSource(strings = {"math_dual", "math_trio", "math_quartet", "math_octet"})
     void aTeamThatAnswersNineIsRewardedOnProblemsWhoseAnswerIsNine(String name) throws IOException {
+        loadModels();
         Path file = SharedData.require("profiles/" + name + ".json");
         List<RawAgent> agents = rawAgents(file);
         Team team = team(file, nine);
