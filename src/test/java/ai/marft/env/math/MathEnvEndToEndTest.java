@@ -42,10 +42,11 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The math task end to end with the reference profiles files: a tiny random qwen2 model whose vocabulary
- * is the real Qwen tokenizer's, one LoRA adapter per role, a {@link QaEnv} over MATH test500 problems
- * graded by {@link MathGrader}, a two-step {@link Rollout} and an {@link Evaluator} run. Expected prompts
- * and states are built here from the raw JSON and the MARFT.md §3 wording, not through PromptFormat.
+ * The math task end to end with the reference profiles files: tiny qwen2 models whose vocabulary is the
+ * real Qwen tokenizer's ({@link QwenVocabModels}: a random one, and one that answers "9"), one LoRA adapter
+ * per role, a {@link QaEnv} over MATH test500 problems graded by {@link MathGrader}, a two-step
+ * {@link Rollout} and an {@link Evaluator} run. Expected prompts and states are built here from the raw
+ * JSON and the MARFT.md §3 wording, not through PromptFormat.
  */
 class MathEnvEndToEndTest {
     static final int STEPS = 2, MAX_NEW_TOKENS = 8, HORIZON = 3;
