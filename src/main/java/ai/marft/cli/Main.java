@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 // one line per subcommand class
                 CommandLine.HelpCommand.class,
+                ArithDatasetCommand.class,
         })
 public final class Main implements Runnable {
     @Override
