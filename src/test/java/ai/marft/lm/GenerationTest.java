@@ -29,6 +29,10 @@ class GenerationTest {
         engine.adapters().create("b", new LoraConfig(4, 8, List.of(LoraTarget.Q, LoraTarget.K, LoraTarget.V, LoraTarget.O, LoraTarget.GATE, LoraTarget.UP, LoraTarget.DOWN)), 2);
         randomizeB(engine.adapters().get("a"), 3);
         randomizeB(engine.adapters().get("b"), 4);
+        List<int[]> seq = List.of(PROMPTS.getFirst());
+        float[] base = engine.logprobs(seq, null)[0];
+        assertThat(engine.logprobs(seq, "a")[0]).isNotEqualTo(base);
+        assertThat(engine.logprobs(seq, "b")[0]).isNotEqualTo(base);
     }
 
     @AfterAll
@@ -43,8 +47,8 @@ class GenerationTest {
         for (NDArray p : ps.subList(ps.size() / 2, ps.size())) {
             float[] v = new float[(int) p.getShape().size()];
             for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * 0.3);
-            try (NDArray view = p.stopGradient()) {
-                view.set(v);
+            try (NDArray view = p.stopGradient(); NDArray src = p.getManager().create(v, p.getShape())) {
+                view.muli(0).addi(src); // in place on a detached view: writes the parameter's storage
             }
         }
     }
