@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 // one line per subcommand class
                 CommandLine.HelpCommand.class,
+                TrainCommand.class, EvalCommand.class, DemoCommand.class,
                 ArithDatasetCommand.class,
                 GradeCommand.class, BenchGradeCommand.class,
         })

@@ -50,6 +50,26 @@ public final class Checkpoints {
         return AtomicDir.requireComplete(checkpoint, "checkpoint").resolve(CONFIG);
     }
 
+    /** Loads every role's adapter of a complete checkpoint into {@code engine}, named after the role. */
+    public static void loadAdapters(ai.marft.lm.LmEngine engine, java.util.List<String> roles, Path checkpoint) {
+        AtomicDir.requireComplete(checkpoint, "checkpoint");
+        for (String role : roles) {
+            Path dir = adapterDir(checkpoint, role);
+            if (!java.nio.file.Files.isDirectory(dir)) throw new InputError("checkpoint " + checkpoint + " has no adapter for role '" + role + "'");
+            engine.adapters().load(role, dir);
+        }
+    }
+
+    /** The training config stored in a complete checkpoint. */
+    public static TrainConfig readConfig(Path checkpoint) {
+        Path f = config(checkpoint);
+        try {
+            return Json.MAPPER.readValue(f.toFile(), TrainConfig.class);
+        } catch (IOException e) {
+            throw new InputError(f + ": cannot read config (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+    }
+
     static void writeConfig(Path checkpoint, TrainConfig cfg) throws IOException {
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(checkpoint.resolve(CONFIG).toFile(), cfg);
     }

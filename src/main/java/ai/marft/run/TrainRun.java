@@ -148,7 +148,7 @@ public final class TrainRun implements AutoCloseable {
                 if (cfg.saveInterval > 0 && iteration % cfg.saveInterval == 0) last = saveCheckpoint(checkpointDir(iteration));
                 if (bar != null) {
                     bar.stepTo(iteration);
-                    bar.setExtraMessage(String.format(Locale.ROOT, "reward %.3f", (Double) row.get("reward_mean")));
+                    bar.setExtraMessage(String.format(Locale.ROOT, " reward %.3f", (Double) row.get("reward_mean")));
                 }
             }
         }
