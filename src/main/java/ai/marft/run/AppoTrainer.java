@@ -169,6 +169,7 @@ public final class AppoTrainer implements AutoCloseable {
             try (NDManager m = engine.model().manager().newSubManager();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray feats = x.criticFeatures().get(m.create(chunk));
+                feats.attach(m); // a gather belongs to its source's (iteration) manager; free it with this chunk
                 NDArray v = critic.forward(feats);
                 NDArray l = valueLosses.value(v, m.create(x.gather(x.values(), chunk)), m.create(x.gather(x.returns(), chunk)), m.ones(v.getShape()));
                 NDArray scaled = l.mul((float) weight);

@@ -196,6 +196,12 @@ public final class TrainRun implements AutoCloseable {
         row.put("seconds_rollout", (t1 - t0) / 1e9);
         row.put("seconds_values", (t2 - t1) / 1e9);
         row.put("seconds_update", (t3 - t2) / 1e9);
+        // DJL copies every host<->native transfer through direct ByteBuffers whose native memory is freed
+        // only when the GC collects them; with a large, quiet heap that lets RSS creep up ~1 MB per
+        // iteration between collections. One collection per iteration (tens of ms) keeps it flat.
+        long g0 = System.nanoTime();
+        System.gc();
+        row.put("seconds_gc", (System.nanoTime() - g0) / 1e9);
         row.put("rss_mb", RolloutStats.rssMegabytes());
         return row;
     }

@@ -84,6 +84,10 @@ class TrainRunTest {
     @Test
     void metricsLinesCarryTheIterationsDiagnostics() throws IOException {
         TrainConfig c = config("m");
+        c.useEval = true;
+        c.evalInterval = 1;
+        c.evalEpisodes = 3;
+        c.evalDatasetPath = c.datasetPath;
         try (TrainRun run = new TrainRun(c, null)) {
             run.run(1, 0, null);
         }
@@ -92,6 +96,8 @@ class TrainRunTest {
                 "grad_norm_critic", "grad_norm_planner", "first_ratio_dev_planner", "tokens_per_s", "seconds_rollout", "seconds_update", "rss_mb"))
             assertThat(row.has(f)).as(f).isTrue();
         assertThat(row.get("first_ratio_dev_planner").asDouble()).isLessThan(1e-4);
+        assertThat(row.get("eval_n").asInt()).isEqualTo(3);
+        assertThat(row.get("eval_accuracy").asDouble()).isBetween(0.0, 1.0);
         assertThat(row.has("grad_norm_solver")).as("agent-by-agent: only the planner at step 0").isFalse();
         JsonNode info = Json.MAPPER.readTree(tmp.resolve("m/run_info.json").toFile());
         assertThat(info.path("config").path("seed").asLong()).isEqualTo(5);
