@@ -203,6 +203,7 @@ public final class TrainRun implements AutoCloseable {
         System.gc();
         row.put("seconds_gc", (System.nanoTime() - g0) / 1e9);
         row.put("rss_mb", RolloutStats.rssMegabytes());
+        row.put("heap_mb", Runtime.getRuntime().totalMemory() / 1048576.0); // committed Java heap, part of rss_mb
         return row;
     }
 

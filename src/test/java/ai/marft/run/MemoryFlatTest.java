@@ -13,7 +13,11 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Bench: resident memory after iteration 200 within 5% of after iteration 10 (native arrays freed every iteration). */
+/**
+ * Bench: memory outside the Java heap (rss_mb − heap_mb) after iteration 200 within 5% of after
+ * iteration 10. The heap's share of RSS depends on the JVM's sizing policy, not on the trainer; run
+ * {@code marft train} with {@code -Xms1g -Xmx1g -XX:+AlwaysPreTouch} to see RSS itself.
+ */
 @Tag("slow") // about 3 minutes on 2 cores
 class MemoryFlatTest {
     @TempDir
@@ -37,9 +41,13 @@ class MemoryFlatTest {
             run.run(200, 0, System.err);
         }
         List<String> lines = Files.readAllLines(tmp.resolve("run/metrics.jsonl"));
-        double at10 = Json.MAPPER.readTree(lines.get(9)).get("rss_mb").asDouble();
-        double at200 = Json.MAPPER.readTree(lines.get(199)).get("rss_mb").asDouble();
-        System.err.printf("RSS after iteration 10: %.1f MiB, after 200: %.1f MiB%n", at10, at200);
-        assertThat(Math.abs(at200 - at10) / at10).as("RSS %s MiB at 10 vs %s MiB at 200", at10, at200).isLessThan(0.05);
+        double at10 = offHeap(lines.get(9)), at200 = offHeap(lines.get(199));
+        System.err.printf("off-heap RSS after iteration 10: %.1f MiB, after 200: %.1f MiB%n", at10, at200);
+        assertThat(Math.abs(at200 - at10) / at10).as("off-heap RSS %s MiB at 10 vs %s MiB at 200", at10, at200).isLessThan(0.05);
+    }
+
+    private static double offHeap(String line) throws Exception {
+        var row = Json.MAPPER.readTree(line);
+        return row.get("rss_mb").asDouble() - row.get("heap_mb").asDouble();
     }
 }
