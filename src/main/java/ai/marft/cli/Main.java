@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 GradeCommand.class,
                 BenchGradeCommand.class,
                 Logprobs.class, Generate.class, Bench.class,
+                TrainCommand.class, EvalCommand.class, DemoCommand.class,
         })
 public final class Main implements Runnable {
     @Override

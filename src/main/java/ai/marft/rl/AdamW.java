@@ -164,7 +164,9 @@ public final class AdamW implements AutoCloseable {
     private NDArray replace(NDArray old, float[] values) {
         NDArray loaded;
         try (NDManager tmp = stateManager.newSubManager()) {
-            loaded = tmp.create(values, old.getShape()).toDevice(old.getDevice(), false).toType(old.getDataType(), true);
+            // create() wraps a direct buffer that only its own wrapper keeps alive, and toType(same type) may alias
+            // it: duplicate() gives the moments memory of their own, or a GC after tmp closes frees them under us
+            loaded = tmp.create(values, old.getShape()).duplicate().toDevice(old.getDevice(), false).toType(old.getDataType(), false);
             loaded.attach(stateManager);
         }
         NDScope.unregister(loaded);

@@ -1,0 +1,47 @@
+package ai.marft.run;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.List;
+
+/**
+ * One rollout prepared for the PPO update, flattened over decisions d = (t·envs + e)·agents + i:
+ * prompt and action ids, action texts, behaviour log-probs (normalised by the configured mode),
+ * critic values, GAE returns and normalised advantages, and the frozen base's hidden state at each
+ * prompt's last token (computed once per iteration; only the critic's small MLP runs per epoch).
+ * A row is one (t, e) with all its agents.
+ */
+public record Experience(int steps, int envs, int agents, List<int[]> prompts, List<int[]> actions, String[] texts,
+                         double[] oldLogProbs, double[] values, double[] returns, double[] advantages, NDArray criticFeatures) {
+    public int rows() {
+        return steps * envs;
+    }
+
+    /** Decisions of the given rows: all agents' ({@code agent} &lt; 0) or one agent's, row by row. */
+    public int[] entries(int[] rows, int agent) {
+        int per = agent < 0 ? agents : 1;
+        int[] out = new int[rows.length * per];
+        for (int r = 0; r < rows.length; r++)
+            for (int k = 0; k < per; k++) out[r * per + k] = rows[r] * agents + (agent < 0 ? k : agent);
+        return out;
+    }
+
+    public int[] prompt(int d) {
+        return prompts.get(d);
+    }
+
+    public int[] action(int d) {
+        return actions.get(d);
+    }
+
+    public String text(int d) {
+        return texts[d];
+    }
+
+    /** {@code values[d]} for each d of {@code idx}, as floats (what the losses take). */
+    public float[] gather(double[] values, int[] idx) {
+        float[] out = new float[idx.length];
+        for (int k = 0; k < idx.length; k++) out[k] = (float) values[idx[k]];
+        return out;
+    }
+}
