@@ -1,0 +1,298 @@
+package ai.marft.lm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.marft.InputError;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The causal LM engine: one frozen base model, named LoRA adapters over it, batched KV-cache
+ * generation ({@link TextGenerator}) and the training-side scoring of actions (log-probs, entropies,
+ * frozen-base hidden states for the critic), with logits built only where they are needed.
+ */
+public final class LmEngine implements TextGenerator, AutoCloseable {
+    /** Rows of logits built at once when scoring ([rows, V] floats). */
+    private static final long LOGIT_CHUNK_FLOATS = 1L << 24;
+
+    private final CausalLm model;
+    private final Tokenizer tokenizer; // may be null (ids-only use)
+    private final AdapterSet adapters;
+    private final int[] eosIds;
+    private final int padId;
+    /** Test hook: sees each step's logits [B * V] during generation. */
+    StepObserver observer;
+
+    /** Receives the logits a generation step sampled from. */
+    interface StepObserver {
+        void logits(int step, float[] logits);
+    }
+
+    public LmEngine(CausalLm model, Tokenizer tokenizer) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.adapters = new AdapterSet(model);
+        ModelConfig c = model.config();
+        int[] eos = c.eosIds();
+        if (tokenizer != null && Arrays.stream(eos).noneMatch(e -> e == tokenizer.eosId())) {
+            eos = Arrays.copyOf(eos, eos.length + 1);
+            eos[eos.length - 1] = tokenizer.eosId();
+        }
+        this.eosIds = eos;
+        this.padId = tokenizer != null ? tokenizer.padId() : c.padId() >= 0 ? c.padId() : eos.length > 0 ? eos[0] : 0;
+    }
+
+    /** Loads an HF model folder; the tokenizer is loaded when tokenizer.json is there, else ids only. */
+    public static LmEngine load(Path dir) {
+        CausalLm model = CausalLm.load(dir);
+        try {
+            ModelConfig c = model.config();
+            Tokenizer tok = HfTokenizer.present(dir) ? HfTokenizer.load(dir, c.eosIds().length > 0 ? c.eosIds()[0] : -1, c.padId()) : null;
+            return new LmEngine(model, tok);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    public CausalLm model() {
+        return model;
+    }
+
+    public AdapterSet adapters() {
+        return adapters;
+    }
+
+    /** The tokenizer; an {@link InputError} when the model folder had none. */
+    @Override
+    public Tokenizer tokenizer() {
+        if (tokenizer == null) throw new InputError("the model folder has no tokenizer.json: give token ids instead of text");
+        return tokenizer;
+    }
+
+    /** Ids that stop a row (config's eos_token_id and the tokenizer's EOS). */
+    public int[] eosIds() {
+        return eosIds.clone();
+    }
+
+    private void check(List<int[]> seqs, String what, boolean allowEmpty) {
+        int vocab = model.config().vocabSize();
+        for (int b = 0; b < seqs.size(); b++) {
+            int[] s = seqs.get(b);
+            if (s == null || (!allowEmpty && s.length == 0)) throw new InputError(what + " " + b + " is empty");
+            for (int k = 0; k < s.length; k++)
+                if (s[k] < 0 || s[k] >= vocab)
+                    throw new InputError(what + " " + b + ": token id " + s[k] + " at position " + k + " is outside the vocabulary [0, " + vocab + ")");
+        }
+    }
+
+    @Override
+    public List<Generation> generate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, long seed) {
+        if (prompts.size() != adapterNames.size())
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + adapterNames.size() + " adapter names");
+        if (prompts.isEmpty()) return List.of();
+        check(prompts, "prompt", false);
+        int rows = prompts.size(), vocab = model.config().vocabSize();
+        Batch batch = new Batch(prompts, padId);
+        int start = batch.length, capacity = start + params.maxNewTokens();
+        Random seeds = new Random(seed);
+        Random[] rng = new Random[rows];
+        for (int b = 0; b < rows; b++) rng[b] = new Random(seeds.nextLong());
+        List<List<Integer>> tokens = new ArrayList<>();
+        List<List<Float>> logprobs = new ArrayList<>();
+        for (int b = 0; b < rows; b++) {
+            tokens.add(new ArrayList<>());
+            logprobs.add(new ArrayList<>());
+        }
+        boolean[] done = new boolean[rows];
+        try (NDManager m = model.manager().newSubManager(); KvCache cache = new KvCache(m, model.config(), rows, capacity)) {
+            LoraDelta lora = adapters.forRows(m, adapterNames);
+            float[] logits = lastLogits(batch, m, batch.ids(m), 0, start, capacity, cache, lora);
+            for (int step = 0; ; step++) {
+                if (observer != null) observer.logits(step, logits);
+                int[] next = new int[rows];
+                for (int b = 0; b < rows; b++) {
+                    next[b] = padId;
+                    if (done[b]) continue;
+                    Sampler.Draw d = Sampler.draw(logits, b * vocab, vocab, params, rng[b]);
+                    tokens.get(b).add(d.token());
+                    logprobs.get(b).add(d.logprob());
+                    next[b] = d.token();
+                    if (isEos(d.token())) done[b] = true;
+                }
+                boolean all = true;
+                for (boolean x : done) all &= x;
+                if (all || step + 1 >= params.maxNewTokens()) break;
+                try (NDArray ids = m.create(next, new Shape(rows, 1))) {
+                    logits = lastLogits(batch, m, ids, start + step, 1, capacity, cache, lora);
+                }
+            }
+        }
+        List<Generation> out = new ArrayList<>();
+        for (int b = 0; b < rows; b++) {
+            int[] t = tokens.get(b).stream().mapToInt(Integer::intValue).toArray();
+            float[] lp = new float[t.length];
+            for (int i = 0; i < lp.length; i++) lp[i] = logprobs.get(b).get(i);
+            out.add(new Generation(t, lp, done[b]));
+        }
+        return out;
+    }
+
+    private boolean isEos(int token) {
+        for (int e : eosIds) if (e == token) return true;
+        return false;
+    }
+
+    /** Runs t tokens at slots [start, start + t) through the cached model; returns the last slot's logits [B * V]. */
+    private float[] lastLogits(Batch batch, NDManager m, NDArray ids, int start, int t, int capacity, KvCache cache, LoraDelta lora) {
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray hidden = model.forward(ids, batch.positions(m, start, t), batch.mask(m, start, t, capacity), cache, start, lora);
+            return model.logits(hidden.get(":, -1, :")).toFloatArray();
+        }
+    }
+
+    /** Logits [B, L, V] of a full forward (no cache) over left-padded seqs; for tests of the cached path. */
+    float[] fullLogits(List<int[]> seqs, String adapter) {
+        check(seqs, "sequence", false);
+        Batch batch = new Batch(seqs, padId);
+        try (NDManager m = model.manager().newSubManager()) {
+            LoraDelta lora = adapter == null ? LoraDelta.NONE : adapters.get(adapter).delta(m, false);
+            NDArray hidden = model.forward(batch.ids(m), batch.positions(m, 0, batch.length), batch.mask(m, 0, batch.length, batch.length), null, 0, lora);
+            return model.logits(hidden).toFloatArray();
+        }
+    }
+
+    /**
+     * log p(seq[k] | seq[<k]) for k = 1..n-1 of each sequence under the base model (adapter null) or an
+     * adapter, at temperature 1 with no filtering; sequences are scored together in one left-padded batch.
+     */
+    public float[][] logprobs(List<int[]> seqs, String adapter) {
+        List<int[]> prompts = new ArrayList<>(), actions = new ArrayList<>();
+        for (int b = 0; b < seqs.size(); b++) {
+            int[] s = seqs.get(b);
+            if (s.length < 2) throw new InputError("sequence " + b + " needs at least 2 ids to have a log-prob, got " + s.length);
+            prompts.add(Arrays.copyOf(s, 1));
+            actions.add(Arrays.copyOfRange(s, 1, s.length));
+        }
+        float[][] out = new float[seqs.size()][];
+        try (NDManager m = model.manager().newSubManager()) {
+            ActionScores sc = scoreActions(m, prompts, actions, adapter, new SamplingParams(1, 1.0, 0, 1.0), false);
+            float[] lp = sc.logprobs().toFloatArray();
+            long amax = sc.logprobs().getShape().get(1);
+            for (int b = 0; b < out.length; b++)
+                out[b] = Arrays.copyOfRange(lp, (int) (b * amax), (int) (b * amax + actions.get(b).length));
+        }
+        return out;
+    }
+
+    /**
+     * Log-probs and entropies of the action tokens under the sampling distribution of {@code params}
+     * (the one {@link #generate} draws from and records), given their prompts, for {@code adapter}
+     * (null: base). With {@code withGrad}, call inside a GradientCollector: gradients reach the adapter's
+     * A and B. Logits are built only at action positions, in chunks. Results belong to {@code m}.
+     */
+    public ActionScores scoreActions(NDManager m, List<int[]> prompts, List<int[]> actions, String adapter,
+                                     SamplingParams params, boolean withGrad) {
+        Gathered g = gather(m, prompts, actions, adapter, withGrad);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            int n = g.index.length, vocab = model.config().vocabSize();
+            int chunk = (int) Math.max(1, LOGIT_CHUNK_FLOATS / vocab);
+            NDList lps = new NDList(), ents = new NDList();
+            NDArray tokens = m.create(g.tokens, new Shape(n, 1));
+            for (int s = 0; s < n; s += chunk) {
+                int e = Math.min(n, s + chunk);
+                NDArray logp = SamplingDistribution.logProbs(model.logits(g.hidden.get("{}:{}", s, e)), params);
+                lps.add(logp.gather(tokens.get("{}:{}", s, e), 1).reshape(e - s));
+                ents.add(logp.exp().mul(logp).sum(new int[]{1}).neg());
+            }
+            Shape shape = new Shape(prompts.size(), g.amax);
+            NDArray lp = (lps.size() == 1 ? lps.get(0) : NDArrays.concat(lps)).reshape(shape);
+            NDArray ent = (ents.size() == 1 ? ents.get(0) : NDArrays.concat(ents)).reshape(shape);
+            NDArray mask = m.create(g.mask, shape);
+            NDScope.unregister(lp, ent, mask);
+            lp.attach(m);
+            ent.attach(m);
+            g.hidden.close();
+            return new ActionScores(lp, ent, mask);
+        }
+    }
+
+    /**
+     * Final hidden states of the frozen base (no adapter, no gradient) at the positions whose logits
+     * predict each action token: [B, Amax, H]; index 0 is the last prompt token (the action-level value).
+     */
+    public NDArray baseHidden(NDManager m, List<int[]> prompts, List<int[]> actions) {
+        Gathered g = gather(m, prompts, actions, null, false);
+        try (NDArray h = g.hidden) {
+            NDArray out = h.stopGradient().reshape(prompts.size(), g.amax, model.config().hidden());
+            out.attach(m);
+            return out;
+        }
+    }
+
+    /** Hidden states [B * Amax, H] (attached to m) at the action-predicting positions, with tokens and mask. */
+    private record Gathered(NDArray hidden, int[] index, int[] tokens, float[] mask, int amax) {}
+
+    private Gathered gather(NDManager m, List<int[]> prompts, List<int[]> actions, String adapter, boolean withGrad) {
+        if (prompts.size() != actions.size())
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + actions.size() + " actions");
+        check(prompts, "prompt", false);
+        check(actions, "action", true);
+        int rows = prompts.size();
+        List<int[]> seqs = new ArrayList<>();
+        int amax = 1;
+        for (int b = 0; b < rows; b++) {
+            int[] p = prompts.get(b), a = actions.get(b);
+            int[] s = Arrays.copyOf(p, p.length + a.length);
+            System.arraycopy(a, 0, s, p.length, a.length);
+            seqs.add(s);
+            amax = Math.max(amax, a.length);
+        }
+        Batch batch = new Batch(seqs, padId);
+        int len = batch.length;
+        int[] index = new int[rows * amax], tokens = new int[rows * amax];
+        float[] mask = new float[rows * amax];
+        for (int b = 0; b < rows; b++) {
+            int[] a = actions.get(b);
+            int first = batch.pads[b] + prompts.get(b).length - 1; // slot whose logits predict action token 0
+            for (int j = 0; j < amax; j++) {
+                boolean real = j < a.length;
+                index[b * amax + j] = b * len + (real || j == 0 ? first + j : len - 1);
+                tokens[b * amax + j] = real ? a[j] : 0;
+                mask[b * amax + j] = real ? 1f : 0f;
+            }
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            LoraDelta lora = adapter == null ? LoraDelta.NONE : adapters.get(adapter).delta(m, withGrad);
+            NDArray hidden = model.forward(batch.ids(m), batch.positions(m, 0, len), batch.mask(m, 0, len, len), null, 0, lora);
+            NDArray picked = hidden.reshape(rows * (long) len, model.config().hidden()).get(m.create(index));
+            NDScope.unregister(picked);
+            picked.attach(m);
+            return new Gathered(picked, index, tokens, mask, amax);
+        }
+    }
+
+    @Override
+    public void close() {
+        adapters.close();
+        if (tokenizer instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        model.close();
+    }
+}
