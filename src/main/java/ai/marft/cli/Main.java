@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 // one line per subcommand class
                 CommandLine.HelpCommand.class,
                 ArithDatasetCommand.class,
+                PretrainCommand.class,
         })
 public final class Main implements Runnable {
     @Override
