@@ -5,6 +5,7 @@ import ai.marft.Json;
 import ai.marft.lm.EngineBench;
 import ai.marft.lm.LmEngine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -32,13 +33,12 @@ public final class BenchEngine implements Callable<Integer> {
     @Option(names = "--micro-batch", defaultValue = "4", description = "scoring rows per forward/backward, gradients accumulated (default ${DEFAULT-VALUE})")
     int microBatch;
 
-    @Option(names = "--threads", description = "tensor threads (default: $MARFT_THREADS, else the library's default: all cores)")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
-        int threadCount = threads > 0 ? threads : LmEngine.threadsFromEnvironment();
-        if (threadCount > 0) LmEngine.setThreads(threadCount);
+        threads.apply();
         if ((model == null) == !qwenShape) throw new InputError("give exactly one of --model DIR or --qwen-shape");
         if (runs < 1 || scoreRows < 1 || scoreLength < 8 || microBatch < 1)
             throw new InputError("--runs, --score-rows, --micro-batch must be >= 1 and --score-length >= 8");

@@ -7,6 +7,7 @@ import ai.marft.lm.SamplingParams;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -40,13 +41,12 @@ public final class Generate implements Callable<Integer> {
     @Option(names = "--json", description = "print a JSON array of {text, tokens, logprobs, ended_with_eos}")
     boolean json;
 
-    @Option(names = "--threads", description = "tensor threads (default: $MARFT_THREADS, else the library's default: all cores)")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
-        int threadCount = threads > 0 ? threads : LmEngine.threadsFromEnvironment();
-        if (threadCount > 0) LmEngine.setThreads(threadCount);
+        threads.apply();
         SamplingParams params;
         try {
             params = new SamplingParams(maxNewTokens, temperature, topK, topP);

@@ -5,6 +5,7 @@ import ai.marft.Json;
 import ai.marft.lm.LmEngine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -32,13 +33,12 @@ public final class Logprobs implements Callable<Integer> {
     @Option(names = "--adapter", paramLabel = "DIR", description = "PEFT LoRA adapter folder to apply")
     Path adapter;
 
-    @Option(names = "--threads", description = "tensor threads (default: $MARFT_THREADS, else the library's default: all cores)")
-    int threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Override
     public Integer call() throws Exception {
-        int threadCount = threads > 0 ? threads : LmEngine.threadsFromEnvironment();
-        if (threadCount > 0) LmEngine.setThreads(threadCount);
+        threads.apply();
         long t0 = System.nanoTime();
         try (LmEngine engine = LmEngine.load(model)) {
             System.err.printf("marft logprobs: loaded %s in %.1f s%n", engine.model().config(), (System.nanoTime() - t0) / 1e9);
