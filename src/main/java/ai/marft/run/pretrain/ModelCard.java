@@ -27,7 +27,8 @@ public final class ModelCard {
         sb.append(String.format(Locale.ROOT, "- Training: %d of %d AdamW steps (peak lr %.0e, %d warm-up steps, cosine to lr/10, weight decay %.2g, grad-norm clip %.1f), "
                         + "about %d padded tokens per step, %.1f minutes on this machine's 2 CPU cores (shared with other jobs while it ran)%s\n",
                 s.steps(), s.plannedSteps(), o.lr(), o.warmupSteps(), o.weightDecay(), Pretrainer.MAX_GRAD_NORM, o.batchTokens(), s.seconds() / 60,
-                s.steps() < s.plannedSteps() ? "; STOPPED EARLY by --minutes" : ""));
+                (s.steps() < s.plannedSteps() ? "; STOPPED EARLY by --minutes" : "")
+                        + (s.skippedUpdates() > 0 ? "; " + s.skippedUpdates() + " updates skipped for a non-finite gradient" : "")));
         sb.append(String.format(Locale.ROOT, "- Data: fresh problems every step (never repeated, generated on the fly from the seed), %.0f%% played by the solo team, "
                         + "the rest by planner → solver, episodes of up to %d steps (later steps see the judge's lines). Teacher: plan right %.2f, "
                         + "answer right after a right plan %.2f, fix of a wrong plan %.2f, solo right %.2f; wrong turns are plausible mistakes "

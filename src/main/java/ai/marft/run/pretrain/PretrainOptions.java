@@ -58,8 +58,8 @@ public record PretrainOptions(long seed, int steps, double maxMinutes, int hidde
 
     /** The shipped recipe (README "The embedded model"). */
     public static PretrainOptions defaults(long seed) {
-        return new PretrainOptions(seed, 1200, 0, 256, 4, 4, 704, 384, 4096, 2e-3, 60, 0.01,
-                0.4, 0.4, 0.3, 0.25, 0.3, 3, HELD_OUT_SEED, 500);
+        return new PretrainOptions(seed, 2400, 0, 128, 4, 4, 352, 384, 2048, 3e-3, 100, 0.01,
+                0.5, 0.5, 0.3, 0.3, 0.4, 3, HELD_OUT_SEED, 500);
     }
 
     public PretrainOptions withSteps(int s) {

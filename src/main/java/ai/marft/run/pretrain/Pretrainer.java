@@ -42,6 +42,7 @@ public final class Pretrainer implements AutoCloseable {
     /** Held-out loss: every this many steps, over the first few held-out batches. */
     static final int EVAL_EVERY = 100, EVAL_BATCHES = 4;
     static final double MAX_GRAD_NORM = 1.0;
+    static final int MAX_SKIPPED_UPDATES = 20;
 
     private final PretrainOptions options;
     private final Path out;
@@ -52,11 +53,11 @@ public final class Pretrainer implements AutoCloseable {
     private final Random batchOrder;
     private final List<TokenBatch> heldOutBatches;
     private final List<TokenBatch> pool = new ArrayList<>();
-    private int step;
+    private int step, skippedUpdates;
 
     /** Result of a run: steps taken (fewer than planned when the time cap hit), time, last losses. */
     public record Summary(int steps, int plannedSteps, double seconds, double trainLoss, double heldOutLoss, long parameters,
-                          long heldOutSkipped) {}
+                          long heldOutSkipped, int skippedUpdates) {}
 
     /**
      * Prepares a run writing into {@code out}: the tokenizer is learned and written now, the model
@@ -134,8 +135,13 @@ public final class Pretrainer implements AutoCloseable {
                 loss = l.getFloat();
             }
         }
-        if (!Float.isFinite(loss)) throw new IllegalStateException("pretrain: loss became " + loss + " at step " + step);
-        adam.clipGradNorm(MAX_GRAD_NORM);
+        double norm = adam.clipGradNorm(MAX_GRAD_NORM);
+        if (!Float.isFinite(loss) || !Double.isFinite(norm)) { // a rare non-finite gradient: skip the update rather than poison the weights
+            adam.zeroGrad();
+            if (++skippedUpdates > MAX_SKIPPED_UPDATES)
+                throw new IllegalStateException("pretrain: " + skippedUpdates + " steps with a non-finite loss or gradient (last at step " + step + ")");
+            return loss;
+        }
         adam.setLearningRate(learningRate(options, step));
         adam.step();
         adam.zeroGrad();
@@ -195,7 +201,7 @@ public final class Pretrainer implements AutoCloseable {
         bar.done();
         model.save(out);
         return new Summary(step, options.steps(), (System.nanoTime() - start) / 1e9, trainLoss, heldLoss, model.parameterCount(),
-                stream.skipped());
+                stream.skipped(), skippedUpdates);
     }
 
     @Override
