@@ -60,6 +60,11 @@ public final class GrpoTrainer implements Learner<TokenExperience> {
         return state.policy();
     }
 
+    /** The critic, kept only so checkpoints have MARFT-A's layout: never read nor updated here. */
+    public ai.marft.lm.ValueHead critic() {
+        return state.critic();
+    }
+
     @Override
     public AdamW agentOptimizer(int i) {
         return state.agentOptimizer(i);
