@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 // one line per subcommand class
                 CommandLine.HelpCommand.class,
                 TrainCommand.class, EvalCommand.class, DemoCommand.class,
+                CompareCommand.class,
                 ArithDatasetCommand.class,
                 GradeCommand.class, BenchGradeCommand.class,
         })
