@@ -26,6 +26,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,6 +46,9 @@ import java.util.Map;
  * agent schedule and warm-up is the number of completed iterations (one PPO update each).
  */
 public final class TrainRun implements AutoCloseable {
+    /** More iterations than a time-budgeted run can do: its bar shows time left instead of an ETA. */
+    private static final long TIME_BOUND_ITERATIONS = 100_000;
+
     private final TrainConfig cfg;
     private final Path runDir;
     private final LmEngine engine;
@@ -139,7 +143,8 @@ public final class TrainRun implements AutoCloseable {
         MetricsLog.truncateAfter(metricsFile, iteration);
         writeSnapshot();
         Path last = null;
-        try (MetricsLog metrics = new MetricsLog(metricsFile); ProgressBar bar = bar(progress, until)) {
+        boolean timeBound = maxMinutes > 0 && until - iteration > TIME_BOUND_ITERATIONS;
+        try (MetricsLog metrics = new MetricsLog(metricsFile); ProgressBar bar = bar(progress, until, timeBound)) {
             while (iteration < until && System.nanoTime() < deadline) {
                 Map<String, Object> row = step(total);
                 last = null;
@@ -148,17 +153,19 @@ public final class TrainRun implements AutoCloseable {
                 if (cfg.saveInterval > 0 && iteration % cfg.saveInterval == 0) last = saveCheckpoint(checkpointDir(iteration));
                 if (bar != null) {
                     bar.stepTo(iteration);
-                    bar.setExtraMessage(String.format(Locale.ROOT, " reward %.3f", (Double) row.get("reward_mean")));
+                    String left = deadline == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, ", %.1f min left", (deadline - System.nanoTime()) / 60e9);
+                    bar.setExtraMessage(String.format(Locale.ROOT, " reward %.3f%s", (Double) row.get("reward_mean"), left));
                 }
             }
         }
         return last != null ? last : saveCheckpoint(checkpointDir(iteration));
     }
 
-    private static ProgressBar bar(PrintStream out, long max) {
+    /** Iterations done of {@code max}; unbounded (no ETA) when a time budget rather than a count ends the run. */
+    private ProgressBar bar(PrintStream out, long max, boolean timeBound) {
         if (out == null) return null;
-        return new ProgressBarBuilder().setTaskName("train").setInitialMax(max).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(out)).showSpeed().build();
+        return new ProgressBarBuilder().setTaskName("train").setInitialMax(timeBound ? -1 : max).setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(out)).startsFrom(iteration, Duration.ZERO).showSpeed().build();
     }
 
     /** One iteration: rollout, experience, PPO update; returns its metrics row. */
