@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.marft.env.QaEnv;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;
+import ai.marft.lm.ValueHead;
 import ai.marft.mas.AgentStep;
 import ai.marft.mas.RolloutBatch;
 import ai.marft.mas.Team;
@@ -61,7 +62,7 @@ public final class GrpoTrainer implements Learner<TokenExperience> {
     }
 
     /** The critic, kept only so checkpoints have MARFT-A's layout: never read nor updated here. */
-    public ai.marft.lm.ValueHead critic() {
+    public ValueHead critic() {
         return state.critic();
     }
 

@@ -2,6 +2,7 @@ package ai.marft.run;
 
 import ai.djl.ndarray.NDArray;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -55,7 +56,7 @@ public record TokenExperience(int steps, int envs, int agents, List<int[]> promp
     /** The validity mask [decisions, width]: 1 at real action tokens. */
     public float[] mask(int[] decisions, int width) {
         float[] out = new float[decisions.length * width];
-        for (int r = 0; r < decisions.length; r++) java.util.Arrays.fill(out, r * width, r * width + actions.get(decisions[r]).length, 1f);
+        for (int r = 0; r < decisions.length; r++) Arrays.fill(out, r * width, r * width + actions.get(decisions[r]).length, 1f);
         return out;
     }
 }

@@ -5,11 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.marft.lm.Gradients;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;
+import ai.marft.lm.ValueHead;
 import ai.marft.mas.AgentStep;
 import ai.marft.mas.RolloutBatch;
 import ai.marft.mas.Team;
@@ -24,6 +26,7 @@ import ai.marft.rl.TokenBuffer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -67,7 +70,7 @@ public final class TppoTrainer implements Learner<TokenExperience> {
         return state.policy();
     }
 
-    public ai.marft.lm.ValueHead critic() {
+    public ValueHead critic() {
         return state.critic();
     }
 
@@ -134,8 +137,8 @@ public final class TppoTrainer implements Learner<TokenExperience> {
                 for (int i = 0; i < agents; i++) {
                     int k = (t * envs + e) * agents + i, len = actions.get(k).length;
                     values[k] = new double[len];
-                    returns[k] = java.util.Arrays.copyOf(est.returns()[t][e][i], len);
-                    advantages[k] = java.util.Arrays.copyOf(adv[t][e][i], len);
+                    returns[k] = Arrays.copyOf(est.returns()[t][e][i], len);
+                    advantages[k] = Arrays.copyOf(adv[t][e][i], len);
                     for (int j = 0; j < len; j++) values[k][j] = buf.value(t, e, i, j);
                 }
         return new TokenExperience(steps, envs, agents, prompts, actions, oldLp, values, returns, advantages, feats);
@@ -193,7 +196,7 @@ public final class TppoTrainer implements Learner<TokenExperience> {
                 NDArray l = valueLosses.value(v, m.create(x.padded(x.values(), chunk, width), shape),
                         m.create(x.padded(x.returns(), chunk, width), shape), m.create(x.mask(chunk, width), shape));
                 NDArray scaled = l.mul((float) weight);
-                loss += scaled.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+                loss += scaled.toType(DataType.FLOAT64, false).getDouble();
                 gc.backward(scaled);
             }
         }

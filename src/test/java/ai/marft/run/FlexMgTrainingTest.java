@@ -12,6 +12,7 @@ import ai.marft.lm.SamplingParams;
 import ai.marft.lm.TextGenerator;
 import ai.marft.lm.TinyModels;
 import ai.marft.lm.Tokenizer;
+import ai.marft.lm.ValueHead;
 import ai.marft.mas.Profiles;
 import ai.marft.mas.Rollout;
 import ai.marft.mas.RolloutBatch;
@@ -75,7 +76,7 @@ class FlexMgTrainingTest {
     private static TrainConfig config(String algorithm) {
         TrainConfig c = new TrainConfig();
         c.algorithmName = algorithm;
-        c.maxNewTokens = 5;
+        c.maxNewTokens = 3;
         c.temperature = 0.8;
         c.lr = 1e-2;
         c.criticLr = 1e-3;
@@ -207,7 +208,7 @@ class FlexMgTrainingTest {
     }
 
     /** The critic's value of a prompt, read directly: ValueHead over the frozen base's hidden state at its last token. */
-    private double bootstrapValue(ai.marft.lm.ValueHead critic, int[] prompt) {
+    private double bootstrapValue(ValueHead critic, int[] prompt) {
         try (NDManager m = engine.model().manager().newSubManager()) {
             NDArray h = engine.baseHidden(m, List.of(prompt), List.of(new int[0]));
             NDArray v = critic.forward(h.get(":, 0, :"));
