@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 CompareCommand.class,
                 ArithDatasetCommand.class,
                 GradeCommand.class, BenchGradeCommand.class,
+                PretrainCommand.class,
         })
 public final class Main implements Runnable {
     @Override

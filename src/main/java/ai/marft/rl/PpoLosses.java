@@ -8,7 +8,9 @@ import ai.djl.ndarray.types.DataType;
  * log-probs, entropies and values. Both levels use the same functions: at action level the
  * arrays hold one entry per action ([B, N]), at token level one per action token ([B, N, K]);
  * {@code mask} (same shape; 1 = counts, 0 = padding or an agent left out) makes every mean a mean
- * over valid entries: Σ(x·mask) / Σmask. Masked-out entries must still be finite.
+ * over valid entries: Σ(x·mask) / Σmask. Masked-out entries must still be finite. Inputs of
+ * another data type (e.g. float32 advantages with float64 log-probs, boolean masks) are converted
+ * to the type of the first argument.
  * Results belong to the manager of the first argument; callers run inside a scope.
  *
  * @param clipParam     PPO ratio clip ε, also the value clip range
@@ -44,21 +46,21 @@ public record PpoLosses(double clipParam, double entropyCoef, double valueLossCo
      */
     public PolicyTerms policy(NDArray newLogProbs, NDArray oldLogProbs, NDArray advantages, NDArray entropy, NDArray mask) {
         NDArray m = sameShape(mask, newLogProbs, "mask");
-        sameShape(oldLogProbs, newLogProbs, "old log-probs");
-        sameShape(advantages, newLogProbs, "advantages");
-        sameShape(entropy, newLogProbs, "entropy");
+        NDArray old = sameShape(oldLogProbs, newLogProbs, "old log-probs");
+        NDArray adv = sameShape(advantages, newLogProbs, "advantages");
+        NDArray ent = sameShape(entropy, newLogProbs, "entropy");
         double count = count(m);
-        NDArray logRatio = newLogProbs.sub(oldLogProbs);
+        NDArray logRatio = newLogProbs.sub(old);
         NDArray ratio = logRatio.exp();
-        NDArray unclipped = ratio.mul(advantages);
-        NDArray clipped = ratio.clip(1 - clipParam, 1 + clipParam).mul(advantages);
+        NDArray unclipped = ratio.mul(adv);
+        NDArray clipped = ratio.clip(1 - clipParam, 1 + clipParam).mul(adv);
         NDArray surrogate = unclipped.minimum(clipped);
-        NDArray loss = masked(surrogate, m, count).neg().sub(masked(entropy, m, count).mul(entropyCoef));
+        NDArray loss = masked(surrogate, m, count).neg().sub(masked(ent, m, count).mul(entropyCoef));
 
         NDArray r = ratio.stopGradient(), lr = logRatio.stopGradient();
         double approxKl = scalar(masked(r.sub(1).sub(lr), m, count));
         double clipFraction = scalar(masked(r.sub(1).abs().gt(clipParam).toType(m.getDataType(), false), m, count));
-        double meanEntropy = scalar(masked(entropy.stopGradient(), m, count));
+        double meanEntropy = scalar(masked(ent.stopGradient(), m, count));
         return new PolicyTerms(loss, approxKl, clipFraction, meanEntropy);
     }
 
@@ -68,11 +70,11 @@ public record PpoLosses(double clipParam, double entropyCoef, double valueLossCo
      */
     public NDArray value(NDArray newValues, NDArray oldValues, NDArray returns, NDArray mask) {
         NDArray m = sameShape(mask, newValues, "mask");
-        sameShape(oldValues, newValues, "old values");
-        sameShape(returns, newValues, "returns");
-        NDArray clippedValues = oldValues.add(newValues.sub(oldValues).clip(-clipParam, clipParam));
-        NDArray lossUnclipped = elementLoss(returns.sub(newValues));
-        NDArray lossClipped = elementLoss(returns.sub(clippedValues));
+        NDArray old = sameShape(oldValues, newValues, "old values");
+        NDArray ret = sameShape(returns, newValues, "returns");
+        NDArray clippedValues = old.add(newValues.sub(old).clip(-clipParam, clipParam));
+        NDArray lossUnclipped = elementLoss(ret.sub(newValues));
+        NDArray lossClipped = elementLoss(ret.sub(clippedValues));
         return masked(lossUnclipped.maximum(lossClipped), m, count(m)).mul(valueLossCoef);
     }
 

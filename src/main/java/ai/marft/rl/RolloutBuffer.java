@@ -65,7 +65,7 @@ public abstract sealed class RolloutBuffer permits ActionBuffer, TokenBuffer {
 
     /** The critic's value V_{T+1,1} of env e's observation after the last step (first agent). */
     public void setBootstrapValue(int e, double v) {
-        requireFinite(v, "bootstrap value", -1, e, 0);
+        if (!Double.isFinite(v)) throw new IllegalArgumentException("bootstrap value must be finite, got " + v + " for env " + e);
         bootstrapValue[e] = v;
     }
 
@@ -85,6 +85,6 @@ public abstract sealed class RolloutBuffer permits ActionBuffer, TokenBuffer {
     }
 
     static String where(int t, int e, int agent) {
-        return (t >= 0 ? "step " + t + " " : "") + "env " + e + " agent " + agent;
+        return "step " + t + " env " + e + " agent " + agent;
     }
 }

@@ -155,6 +155,8 @@ class GaeTest {
         b.setDone(0, 0, true);
         assertThat(Gae.actionLevel(b, 0.9, 0.9).advantages()[0][0][1]).isCloseTo(-0.1, within(EPS));
         assertThatThrownBy(() -> Gae.actionLevel(b, 1.5, 0.9)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.record(0, 0, 1, Double.NaN, -1)).hasMessage("value must be finite, got NaN at step 0 env 0 agent 1");
+        assertThatThrownBy(() -> b.setBootstrapValue(0, Double.POSITIVE_INFINITY)).hasMessage("bootstrap value must be finite, got Infinity for env 0");
         TokenBuffer tb = new TokenBuffer(1, 1, 1, 4);
         assertThatThrownBy(() -> tb.record(0, 0, 0, 5, new float[5], new float[5])).hasMessageContaining("5 tokens");
         assertThatThrownBy(() -> Gae.tokenLevel(tb, 0.9, 0.9)).hasMessage("action not recorded at step 0 env 0 agent 0");

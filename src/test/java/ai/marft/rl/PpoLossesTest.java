@@ -70,7 +70,7 @@ class PpoLossesTest {
             // [B=1, N=2, K=2]; agent 1's second token is padding (its huge values must not count)
             Shape s = new Shape(1, 2, 2);
             NDArray lp = m.create(new double[] {-1, -1, -1, -1}, s);
-            NDArray adv = m.create(new double[] {1, -2, 3, 1000}, s);
+            NDArray adv = m.create(new float[] {1, -2, 3, 1000}, s);                 // float32 next to float64: converted
             NDArray ent = m.create(new double[] {0.3, 0.3, 0.6, 1000}, s);
             NDArray mask = m.create(new boolean[] {true, true, true, false}, s);  // boolean masks are accepted
             // r = 1 everywhere: loss = -(1 - 2 + 3)/3 - .01 * (.3 + .3 + .6)/3 = -.6666... - .004

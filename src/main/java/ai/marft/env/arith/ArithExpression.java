@@ -42,7 +42,13 @@ public record ArithExpression(List<Integer> operands, List<Character> ops) {
                 }
             }
         }
-        return new ArithExpression(operands, ops);
+        ArithExpression e = new ArithExpression(operands, ops);
+        try {
+            e.value();
+        } catch (ArithmeticException overflow) {
+            throw new InputError("arith problem \"" + problem + "\": its value overflows a 64-bit integer");
+        }
+        return e;
     }
 
     /** The expression alone, e.g. {@code 7 + 3 * 8 - 5}. */

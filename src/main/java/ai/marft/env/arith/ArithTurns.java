@@ -64,11 +64,12 @@ final class ArithTurns {
         }
     }
 
+    /** {@code a op b}; throws ArithmeticException on overflow rather than wrapping. */
     static long apply(long a, char op, long b) {
         return switch (op) {
-            case '+' -> a + b;
-            case '-' -> a - b;
-            case '*' -> a * b;
+            case '+' -> Math.addExact(a, b);
+            case '-' -> Math.subtractExact(a, b);
+            case '*' -> Math.multiplyExact(a, b);
             default -> throw new IllegalArgumentException("operator " + op);
         };
     }

@@ -88,7 +88,8 @@ class ArithGeneratorTest {
 
     @Test
     void parseRejectsOtherTextsInOneLine() {
-        for (String bad : List.of("What is 3 +  4?", "What is 3?", "what is 3 + 4?", "What is 3 / 4?", "What is -3 + 4?", "What is 3 + 4"))
+        for (String bad : List.of("What is 3 +  4?", "What is 3?", "what is 3 + 4?", "What is 3 / 4?", "What is -3 + 4?", "What is 3 + 4",
+                "What is 9999999999 + 1?", "What is 3037000500 * 3037000500 + 1?"))
             assertThatThrownBy(() -> ArithExpression.parse(bad)).isInstanceOf(InputError.class).hasMessageContaining(bad).hasMessageNotContaining("\n");
     }
 }
