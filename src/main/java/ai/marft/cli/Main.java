@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 BenchGradeCommand.class,
                 Logprobs.class, Generate.class, Bench.class,
                 TrainCommand.class, EvalCommand.class, DemoCommand.class,
+                CompareCommand.class,
                 PretrainCommand.class,
         })
 public final class Main implements Runnable {

@@ -37,7 +37,7 @@ import java.util.List;
  * {@link #update} runs the PPO epochs over one rollout ({@link Experience}). Parameters and optimizer
  * states save to and load from a checkpoint folder.
  */
-public final class AppoTrainer implements AutoCloseable {
+public final class AppoTrainer implements Learner<Experience> {
     /** Value clip range standing for "no clipping" (use_clipped_value_loss false). */
     private static final double NO_VALUE_CLIP = 1e30;
     /** Prompts per frozen-base forward when computing critic features. */

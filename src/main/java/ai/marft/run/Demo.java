@@ -96,7 +96,7 @@ public final class Demo {
         return out;
     }
 
-    private static Path write(Path file, List<Problem> problems) {
+    static Path write(Path file, List<Problem> problems) {
         ArrayNode a = Json.MAPPER.createArrayNode();
         for (Problem p : problems) a.addObject().put("problem", p.problem()).put("final_answer", p.finalAnswer());
         try {

@@ -34,7 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A MARFT-A training run (MARFT.md §4–§6, §9): loads the model, team and dataset of a
+ * A training run (MARFT.md §4–§6, §9; MARFT-A, MARFT-T or GRPO by {@code algorithm_name}): loads the model, team and dataset of a
  * {@link TrainConfig}, then per iteration rolls out, prepares the experience, runs the PPO update,
  * appends a line to {@code metrics.jsonl}, evaluates every {@code eval_interval} iterations and
  * checkpoints every {@code save_interval} (and at the end) under {@code <run>/checkpoints/steps_NNNN}.
@@ -57,7 +57,7 @@ public final class TrainRun implements AutoCloseable {
     private final EpochProblemSource source;
     private final List<ResumableEnv> envs = new ArrayList<>();
     private final VecEnv vec;
-    private final AppoTrainer trainer;
+    private final Learner<?> trainer;
     private final List<Problem> evalSet;
     private long iteration;
 
@@ -73,13 +73,14 @@ public final class TrainRun implements AutoCloseable {
         List<Problem> dataset = Datasets.load(Path.of(cfg.datasetPath));
         this.grader = Tasks.grader(cfg.envName);
         this.evalSet = cfg.useEval ? Datasets.load(Path.of(requireSet(cfg.evalDatasetPath, "eval_dataset_path (needed by use_eval)"))) : List.of();
-        this.source = new EpochProblemSource(dataset, Seeds.mix(cfg.seed, 1));
+        // GRPO compares samples of one problem: consecutive draws (envs) share it, group_size at a time
+        this.source = new EpochProblemSource(dataset, Seeds.mix(cfg.seed, 1), "GRPO".equals(cfg.algorithmName) ? cfg.groupSize : 1);
         for (int e = 0; e < cfg.nRolloutThreads; e++)
             envs.add(new ResumableEnv(source, src -> new QaEnv(team.roles(), team.withAnswer(), grader, src, cfg.horizon)));
         this.vec = new VecEnv(envs);
         this.engine = LmEngine.load(Path.of(cfg.modelNameOrPath));
         try {
-            this.trainer = new AppoTrainer(engine, team, cfg, Seeds.mix(cfg.seed, 2), resume);
+            this.trainer = Learner.create(engine, team, cfg, Seeds.mix(cfg.seed, 2), resume);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -98,8 +99,7 @@ public final class TrainRun implements AutoCloseable {
         requireSet(cfg.modelNameOrPath, "model_name_or_path");
         requireSet(cfg.profilePath, "profile_path");
         requireSet(cfg.datasetPath, "dataset_path");
-        if (!"APPO".equals(cfg.algorithmName))
-            throw new InputError("algorithm_name " + cfg.algorithmName + ": this trainer runs APPO (MARFT-A)");
+        Learner.checkAlgorithm(cfg);
         if (cfg.nRolloutThreads < 1 || cfg.episodeLength < 1 || cfg.ppoEpoch < 1 || cfg.numMiniBatch < 1 || cfg.gradientCpSteps < 1)
             throw new InputError("n_rollout_threads, episode_length, ppo_epoch, num_mini_batch and gradient_cp_steps must be at least 1");
     }
@@ -117,7 +117,7 @@ public final class TrainRun implements AutoCloseable {
         return iteration;
     }
 
-    public AppoTrainer trainer() {
+    public Learner<?> trainer() {
         return trainer;
     }
 
@@ -178,11 +178,9 @@ public final class TrainRun implements AutoCloseable {
         RolloutBatch batch = Rollout.run(trainer.policy(), vec, cfg.episodeLength, Seeds.mix(Seeds.mix(cfg.seed, 4), iteration));
         long t1 = System.nanoTime();
         UpdateStats stats;
-        long t2;
+        long[] t2 = new long[1];
         try (NDManager m = engine.model().manager().newSubManager()) {
-            Experience x = trainer.prepare(m, batch);
-            t2 = System.nanoTime();
-            stats = trainer.update(x, iteration, Seeds.mix(Seeds.mix(cfg.seed, 5), iteration));
+            stats = learn(trainer, m, batch, t2);
         }
         long t3 = System.nanoTime();
         iteration++;
@@ -194,8 +192,8 @@ public final class TrainRun implements AutoCloseable {
         row.put("critic_lr", trainer.criticOptimizer().learningRate());
         row.put("tokens_per_s", batch.tokenCount() / ((t1 - t0) / 1e9));
         row.put("seconds_rollout", (t1 - t0) / 1e9);
-        row.put("seconds_values", (t2 - t1) / 1e9);
-        row.put("seconds_update", (t3 - t2) / 1e9);
+        row.put("seconds_values", (t2[0] - t1) / 1e9);
+        row.put("seconds_update", (t3 - t2[0]) / 1e9);
         // DJL copies every host<->native transfer through direct ByteBuffers whose native memory is freed
         // only when the GC collects them; with a large, quiet heap that lets RSS creep up ~1 MB per
         // iteration between collections. One collection per iteration (tens of ms) keeps it flat.
@@ -205,6 +203,13 @@ public final class TrainRun implements AutoCloseable {
         row.put("rss_mb", RolloutStats.rssMegabytes());
         row.put("heap_mb", Runtime.getRuntime().totalMemory() / 1048576.0); // committed Java heap, part of rss_mb
         return row;
+    }
+
+    /** Prepare then update; {@code preparedAt[0]} receives the time the preparation ended. */
+    private <X> UpdateStats learn(Learner<X> learner, NDManager m, RolloutBatch batch, long[] preparedAt) {
+        X x = learner.prepare(m, batch);
+        preparedAt[0] = System.nanoTime();
+        return learner.update(x, iteration, Seeds.mix(Seeds.mix(cfg.seed, 5), iteration));
     }
 
     /** Accuracy of the trained team on the held-out set (one attempt per problem, the rollout's sampling). */

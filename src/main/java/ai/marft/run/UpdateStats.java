@@ -68,8 +68,8 @@ public final class UpdateStats {
     /** The metrics of this update: overall means over trained agents, then per-agent values keyed by role. */
     public Map<String, Object> toMap(List<String> roles) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("value_loss", valueLoss());
-        m.put("grad_norm_critic", criticGradNorm / criticSteps);
+        m.put("value_loss", criticSteps == 0 ? null : valueLoss()); // null: a critic-free learner (GRPO)
+        m.put("grad_norm_critic", criticSteps == 0 ? null : criticGradNorm / criticSteps);
         m.put("policy_loss", meanOver(loss));
         m.put("entropy", meanOver(entropy));
         m.put("approx_kl", meanOver(kl));

@@ -1,0 +1,39 @@
+package ai.marft.cli;
+
+import ai.marft.run.Compare;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** {@code marft compare}: variants of one run config under equal wall-clock budgets, over seeds, on held-out arith problems. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Train each variant (appo, tppo, grpo, solo, abat) for the same wall-clock budget per seed, measure",
+                "held-out accuracy of the final team, write OUT/compare.md and OUT/compare.json (mean ± std over seeds)."})
+public final class CompareCommand implements Runnable {
+    @Option(names = "--config", defaultValue = "configs/compare_arith.yaml", description = "base run config (default: ${DEFAULT-VALUE})")
+    Path config;
+    @Option(names = "--variants", defaultValue = "appo,tppo,grpo,solo,abat", split = ",", description = "variants (default: ${DEFAULT-VALUE})")
+    List<String> variants;
+    @Option(names = "--minutes", defaultValue = "2", description = "training budget per run (default: ${DEFAULT-VALUE})")
+    double minutes;
+    @Option(names = "--seeds", defaultValue = "3", description = "seeds per variant (default: ${DEFAULT-VALUE})")
+    int seeds;
+    @Option(names = "--heldout", defaultValue = "200", description = "held-out problems (default: ${DEFAULT-VALUE})")
+    int heldOut;
+    @Option(names = "--abat-interval", defaultValue = "5", description = "agent_iteration_interval of abat (default: ${DEFAULT-VALUE})")
+    int abatInterval;
+    @Option(names = "--solo-profiles", defaultValue = "configs/arith_solo.json", description = "team of solo (default: ${DEFAULT-VALUE})")
+    Path soloProfiles;
+    @Option(names = "--out", defaultValue = "runs/compare", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public void run() {
+        Compare.Options o = new Compare.Options(variants, minutes, seeds, heldOut, abatInterval, soloProfiles);
+        List<Compare.Run> runs = Compare.run(config, o, out, System.err);
+        System.out.print(Compare.table(runs, o));
+        System.err.println("marft compare: " + out.resolve("compare.md") + ", " + out.resolve("compare.json"));
+    }
+}

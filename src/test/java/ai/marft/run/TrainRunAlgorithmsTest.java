@@ -1,0 +1,111 @@
+package ai.marft.run;
+
+import ai.marft.InputError;
+import ai.marft.Json;
+import ai.marft.env.Problem;
+import ai.marft.env.arith.ArithGenerator;
+import ai.marft.lm.TinyModels;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** TrainRun with --algorithm_name TPPO and GRPO: end to end, exact resume, metrics, input checks; GRPO's repeated problem order. */
+class TrainRunAlgorithmsTest {
+    @TempDir
+    Path tmp;
+
+    private TrainConfig config(String algorithm, String runName, String... extra) throws IOException {
+        Path model = tmp.resolve("model");
+        if (!Files.exists(model)) TinyModels.write(model, TinyModels.Flavour.LLAMA, 9, true);
+        Path data = tmp.resolve("train.json");
+        if (!Files.exists(data)) Json.MAPPER.writeValue(data.toFile(), new ArithGenerator(1).generate(5).stream()
+                .map(p -> Json.MAPPER.createObjectNode().put("problem", p.problem()).put("final_answer", p.finalAnswer())).toList());
+        List<String> args = new ArrayList<>(List.of("--algorithm_name", algorithm, "--model_name_or_path", model.toString(),
+                "--profile_path", "configs/arith_dual.json", "--dataset_path", data.toString(), "--env_name", "arith",
+                "--run_dir", tmp.resolve(runName).toString(), "--n_rollout_threads", "2", "--group_size", "2", "--episode_length", "2",
+                "--horizon", "3", "--num_env_steps", "16", "--max_new_tokens", "4", "--temperature", "0.8", "--lr", "1e-2",
+                "--critic_lr", "1e-3", "--lora_r", "4", "--ppo_epoch", "1", "--num_mini_batch", "2", "--gradient_cp_steps", "1",
+                "--agent_iteration_interval", "1", "--target_kl", "10", "--save_interval", "2", "--seed", "5"));
+        args.addAll(List.of(extra));
+        return TrainConfigLoader.load(null, args);
+    }
+
+    private static List<JsonNode> metrics(Path runDir) throws IOException {
+        List<JsonNode> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
+            ObjectNode o = (ObjectNode) Json.MAPPER.readTree(line);
+            List<String> timing = new ArrayList<>();
+            o.fieldNames().forEachRemaining(n -> { if (n.startsWith("seconds_") || n.equals("tokens_per_s") || n.equals("rss_mb")) timing.add(n); });
+            timing.forEach(o::remove);
+            rows.add(o);
+        }
+        return rows;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TPPO", "GRPO"})
+    void aStoppedAndResumedRunMatchesTheUninterruptedOne(String algorithm) throws IOException {
+        try (TrainRun run = new TrainRun(config(algorithm, "whole"), null)) {
+            run.run(-1, 0, null);
+        }
+        Path checkpoint;
+        try (TrainRun run = new TrainRun(config(algorithm, "split"), null)) {
+            checkpoint = run.run(2, 0, null);
+        }
+        try (TrainRun run = new TrainRun(config(algorithm, "split"), checkpoint)) {
+            run.run(-1, 0, null);
+        }
+        List<JsonNode> a = metrics(tmp.resolve("whole")), b = metrics(tmp.resolve("split"));
+        assertThat(a).hasSize(4);
+        assertThat(b).isEqualTo(a);
+        for (JsonNode row : a) {
+            // agent-by-agent with interval 1: planner at even steps, solver at odd ones
+            String trained = row.get("iteration").asInt() % 2 == 1 ? "planner" : "solver";
+            assertThat(row.has("first_ratio_dev_" + trained)).as("iteration %s", row.get("iteration")).isTrue();
+            assertThat(row.get("first_ratio_dev_" + trained).asDouble()).isLessThan(1e-4);
+            assertThat(row.get("value_loss").isNull()).isEqualTo(algorithm.equals("GRPO"));
+        }
+        for (String f : List.of("planner/adapter_model.safetensors", "solver/adapter_model.safetensors", "value_head.safetensors",
+                "optimizer/planner.safetensors", "optimizer/solver.safetensors", "optimizer/critic.safetensors"))
+            assertThat(Files.readAllBytes(tmp.resolve("split/checkpoints/steps_0004").resolve(f)))
+                    .as(f).isEqualTo(Files.readAllBytes(tmp.resolve("whole/checkpoints/steps_0004").resolve(f)));
+    }
+
+    @Test
+    void badAlgorithmOrGroupSizeIsOneLine() throws IOException {
+        assertThatThrownBy(() -> new TrainRun(config("PPO", "x"), null)).isInstanceOf(InputError.class)
+                .hasMessage("algorithm_name PPO: expected APPO (MARFT-A), TPPO (MARFT-T) or GRPO");
+        assertThatThrownBy(() -> new TrainRun(config("GRPO", "x", "--group_size", "3"), null)).isInstanceOf(InputError.class)
+                .hasMessage("GRPO: group_size (3) must be at least 2 and divide n_rollout_threads (2)");
+    }
+
+    @Test
+    void repeatedProblemOrderDrawsEachProblemGroupSizeTimesAndResumesMidGroup() {
+        List<Problem> ps = new ArrayList<>();
+        for (int k = 0; k < 3; k++) ps.add(new Problem("q" + k, String.valueOf(k)));
+        EpochProblemSource once = new EpochProblemSource(ps, 7), thrice = new EpochProblemSource(ps, 7, 3);
+        List<String> expected = new ArrayList<>(), got = new ArrayList<>();
+        for (int k = 0; k < 6; k++) { // two epochs
+            String p = once.next().problem();
+            for (int r = 0; r < 3; r++) expected.add(p);
+        }
+        for (int k = 0; k < 18; k++) got.add(thrice.next().problem());
+        assertThat(got).isEqualTo(expected);
+        EpochProblemSource resumed = new EpochProblemSource(ps, 7, 3);
+        resumed.seek(1, 4); // epoch 1, second draw of its second problem
+        assertThat(resumed.next().problem()).isEqualTo(expected.get(9 + 4));
+        assertThat(resumed.next().problem()).isEqualTo(expected.get(9 + 5));
+    }
+}
