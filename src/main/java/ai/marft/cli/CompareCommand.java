@@ -2,6 +2,7 @@ package ai.marft.cli;
 
 import ai.marft.run.Compare;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -29,8 +30,12 @@ public final class CompareCommand implements Runnable {
     @Option(names = "--out", defaultValue = "runs/compare", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
+    @Mixin
+    ThreadsOption threads;
+
     @Override
     public void run() {
+        threads.apply();
         Compare.Options o = new Compare.Options(variants, minutes, seeds, heldOut, abatInterval, soloProfiles);
         List<Compare.Run> runs = Compare.run(config, o, out, System.err);
         System.out.print(Compare.table(runs, o));

@@ -2,6 +2,7 @@ package ai.marft.cli;
 
 import ai.marft.run.Demo;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -20,8 +21,12 @@ public final class DemoCommand implements Runnable {
     @Option(names = "--heldout", defaultValue = "300", description = "held-out problems (default: ${DEFAULT-VALUE})")
     int heldOut;
 
+    @Mixin
+    ThreadsOption threads;
+
     @Override
     public void run() {
+        threads.apply();
         Demo.Result r = Demo.run(config, out, minutes, heldOut, System.err);
         System.out.print(r.table());
         System.err.println("marft demo: final checkpoint " + r.checkpoint() + ", report " + r.report());

@@ -16,6 +16,7 @@ import ai.marft.run.EvaluatorOptions;
 import ai.marft.run.Tasks;
 import ai.marft.run.TrainConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -57,8 +58,12 @@ public final class EvalCommand implements Runnable {
     @Option(names = "--json", description = "print one JSON object (accuracy, ci95, n, ...) on stdout instead of the table")
     boolean json;
 
+    @Mixin
+    ThreadsOption threads;
+
     @Override
     public void run() {
+        threads.apply();
         TrainConfig trained = checkpoint != null ? Checkpoints.readConfig(checkpoint) : new TrainConfig();
         Path modelDir = model != null ? model : checkpoint != null ? Path.of(trained.modelNameOrPath) : null;
         Path profilesFile = profiles != null ? profiles : checkpoint != null ? Path.of(trained.profilePath) : null;

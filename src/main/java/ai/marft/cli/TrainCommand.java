@@ -5,6 +5,7 @@ import ai.marft.run.TrainConfig;
 import ai.marft.run.TrainConfigLoader;
 import ai.marft.run.TrainRun;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Unmatched;
 
@@ -31,8 +32,12 @@ public final class TrainCommand implements Runnable {
     @Unmatched
     List<String> flags = new ArrayList<>();
 
+    @Mixin
+    ThreadsOption threads;
+
     @Override
     public void run() {
+        threads.apply();
         Path file = config != null ? config : resume != null ? Checkpoints.config(resume) : null;
         TrainConfig cfg = TrainConfigLoader.load(file, flags);
         Path from = resume != null ? resume : cfg.loadPath != null ? Path.of(cfg.loadPath) : null; // load_path: the reference's name

@@ -31,6 +31,7 @@ final class Sampler {
         double sum = 0;
         for (int i = 0; i < vocab; i++) if (keep[i]) sum += Math.exp(z[i] - max);
         double logZ = max + Math.log(sum);
+        if (!Double.isFinite(logZ)) throw new IllegalStateException("non-finite logits while sampling: the model or adapter weights hold NaN or Inf");
         int token = -1;
         if (p.temperature() == 0) {
             for (int i = 0; i < vocab; i++) if (keep[i] && (token < 0 || z[i] > z[token])) token = i;

@@ -178,7 +178,7 @@ public final class AppoTrainer implements Learner<Experience> {
             }
         }
         double gn = cfg.useMaxGradNorm ? criticOpt.clipGradNorm(cfg.maxGradNorm) : Gradients.norm(ps);
-        criticOpt.step();
+        if (Double.isFinite(gn)) criticOpt.step(); // never apply a non-finite gradient
         criticOpt.zeroGrad();
         return new CriticStep(loss, gn);
     }
@@ -217,7 +217,8 @@ public final class AppoTrainer implements Learner<Experience> {
             }
         }
         double gn = Gradients.norm(opt.parameters());
-        boolean skip = kl > cfg.effectiveTargetKl();
+        // a NaN KL or gradient must skip too: `NaN > x` is false, and one NaN step poisons the adapter for good
+        boolean skip = !(kl <= cfg.effectiveTargetKl()) || !Double.isFinite(gn);
         if (!skip) {
             if (cfg.useMaxGradNorm) opt.clipGradNorm(cfg.maxGradNorm);
             opt.step();

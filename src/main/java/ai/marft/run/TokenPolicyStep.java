@@ -59,7 +59,8 @@ final class TokenPolicyStep {
             }
         }
         double gn = Gradients.norm(opt.parameters());
-        boolean skip = kl > cfg.effectiveTargetKl();
+        // a NaN KL or gradient must skip too: `NaN > x` is false, and one NaN step poisons the adapter for good
+        boolean skip = !(kl <= cfg.effectiveTargetKl()) || !Double.isFinite(gn);
         if (!skip) {
             if (cfg.useMaxGradNorm) opt.clipGradNorm(cfg.maxGradNorm);
             opt.step();

@@ -201,7 +201,7 @@ public final class TppoTrainer implements Learner<TokenExperience> {
             }
         }
         double gn = cfg.useMaxGradNorm ? opt.clipGradNorm(cfg.maxGradNorm) : Gradients.norm(opt.parameters());
-        opt.step();
+        if (Double.isFinite(gn)) opt.step(); // never apply a non-finite gradient
         opt.zeroGrad();
         return new AppoTrainer.CriticStep(loss, gn);
     }
