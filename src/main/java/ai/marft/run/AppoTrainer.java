@@ -163,7 +163,6 @@ public final class AppoTrainer implements Learner<Experience> {
     private CriticStep criticStep(Experience x, int[] rows) {
         int[] entries = x.entries(rows, -1);
         double loss = 0;
-        List<NDArray> ps = critic.parameters();
         for (int[] chunk : Minibatches.chunks(entries, cfg.gradientCpSteps)) {
             double weight = (double) chunk.length / entries.length;
             try (NDManager m = engine.model().manager().newSubManager();
@@ -177,10 +176,7 @@ public final class AppoTrainer implements Learner<Experience> {
                 gc.backward(scaled);
             }
         }
-        double gn = cfg.useMaxGradNorm ? criticOpt.clipGradNorm(cfg.maxGradNorm) : Gradients.norm(ps);
-        if (Double.isFinite(gn)) criticOpt.step(); // never apply a non-finite gradient
-        criticOpt.zeroGrad();
-        return new CriticStep(loss, gn);
+        return applyCriticStep(criticOpt, cfg, loss);
     }
 
     private PolicyStep policyStep(Experience x, int[] rows, int agent) {
@@ -216,8 +212,17 @@ public final class AppoTrainer implements Learner<Experience> {
                 gc.backward(scaled);
             }
         }
+        return applyPolicyStep(opt, cfg, loss, entropy, kl, clip, maxDev);
+    }
+
+    /**
+     * Ends a policy step of either level on accumulated gradients: skipped when the approx KL exceeds
+     * {@code target_kl} or anything is NaN (`NaN > x` is false, and one NaN step poisons an adapter for
+     * good); otherwise clip and step. Gradients are zeroed either way.
+     */
+    static PolicyStep applyPolicyStep(AdamW opt, TrainConfig cfg, double loss, double entropy, double kl,
+                                      double clip, double maxDev) {
         double gn = Gradients.norm(opt.parameters());
-        // a NaN KL or gradient must skip too: `NaN > x` is false, and one NaN step poisons the adapter for good
         boolean skip = !(kl <= cfg.effectiveTargetKl()) || !Double.isFinite(gn);
         if (!skip) {
             if (cfg.useMaxGradNorm) opt.clipGradNorm(cfg.maxGradNorm);
@@ -225,6 +230,14 @@ public final class AppoTrainer implements Learner<Experience> {
         }
         opt.zeroGrad();
         return new PolicyStep(loss, entropy, kl, clip, gn, skip, maxDev);
+    }
+
+    /** Ends a critic step of either level: clip (or measure) the gradient norm, step unless it is non-finite, zero. */
+    static CriticStep applyCriticStep(AdamW opt, TrainConfig cfg, double loss) {
+        double gn = cfg.useMaxGradNorm ? opt.clipGradNorm(cfg.maxGradNorm) : Gradients.norm(opt.parameters());
+        if (Double.isFinite(gn)) opt.step(); // never apply a non-finite gradient
+        opt.zeroGrad();
+        return new CriticStep(loss, gn);
     }
 
     /**

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.marft.lm.ActionScores;
-import ai.marft.lm.Gradients;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;
 import ai.marft.rl.AdamW;
@@ -58,14 +57,6 @@ final class TokenPolicyStep {
                 gc.backward(scaled);
             }
         }
-        double gn = Gradients.norm(opt.parameters());
-        // a NaN KL or gradient must skip too: `NaN > x` is false, and one NaN step poisons the adapter for good
-        boolean skip = !(kl <= cfg.effectiveTargetKl()) || !Double.isFinite(gn);
-        if (!skip) {
-            if (cfg.useMaxGradNorm) opt.clipGradNorm(cfg.maxGradNorm);
-            opt.step();
-        }
-        opt.zeroGrad();
-        return new AppoTrainer.PolicyStep(loss, entropy, kl, clip, gn, skip, maxDev);
+        return AppoTrainer.applyPolicyStep(opt, cfg, loss, entropy, kl, clip, maxDev);
     }
 }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import ai.marft.lm.Gradients;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;
 import ai.marft.lm.ValueHead;
@@ -200,10 +199,7 @@ public final class TppoTrainer implements Learner<TokenExperience> {
                 gc.backward(scaled);
             }
         }
-        double gn = cfg.useMaxGradNorm ? opt.clipGradNorm(cfg.maxGradNorm) : Gradients.norm(opt.parameters());
-        if (Double.isFinite(gn)) opt.step(); // never apply a non-finite gradient
-        opt.zeroGrad();
-        return new AppoTrainer.CriticStep(loss, gn);
+        return AppoTrainer.applyCriticStep(opt, cfg, loss);
     }
 
     @Override
