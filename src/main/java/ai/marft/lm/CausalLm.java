@@ -42,7 +42,8 @@ public final class CausalLm implements AutoCloseable {
     private final NDManager params;
     private final NDArray embed;      // [V, H]
     private NDArray lmHeadT;          // [H, V] (a view of embed when tied)
-    private NDArray[][] transposed;   // per block: qkvᵀ, oᵀ, gateUpᵀ, downᵀ views
+    private NDArray[][] transposed;   // per block: qkvᵀ, oᵀ, gateUpᵀ, downᵀ views (frozen weights only)
+    private boolean trainable;        // then every forward transposes afresh (see setTrainable)
     private final NDArray lmHead;     // [V, H] untied only, else null
     private final NDArray finalNorm;
     private final Block[] blocks;
@@ -158,9 +159,14 @@ public final class CausalLm implements AutoCloseable {
         return l;
     }
 
-    /** Makes the base parameters trainable (gradients attached) or frozen again. */
+    /**
+     * Makes the base parameters trainable (gradients attached) or frozen again. A trainable model
+     * transposes its weights inside each forward: a cached view made before gradients were on passes
+     * none to its weight, and one made before an in-place optimizer step cannot be backpropagated.
+     */
     public void setTrainable(boolean trainable) {
         for (NDArray p : parameters()) p.setRequiresGradient(trainable);
+        this.trainable = trainable;
         makeViews();
     }
 
@@ -188,7 +194,7 @@ public final class CausalLm implements AutoCloseable {
         long qd = (long) config.heads() * d, kd = (long) config.kvHeads() * d;
         for (int l = 0; l < blocks.length; l++) {
             Block bl = blocks[l];
-            NDArray[] wt = transposed[l];
+            NDArray[] wt = trainable ? new NDArray[4] : transposed[l];
             NDArray h = rmsNorm(x, bl.inNorm);
             NDArray qkv = linear(h, bl.qkv, wt[0]);
             if (bl.qkvBias != null) qkv = qkv.add(bl.qkvBias);
@@ -232,17 +238,22 @@ public final class CausalLm implements AutoCloseable {
 
     /** Logits [..., V] of final hidden states [..., H]. */
     public NDArray logits(NDArray hidden) {
-        return linear(hidden, lmHead != null ? lmHead : embed, lmHeadT);
+        return linear(hidden, lmHead != null ? lmHead : embed, trainable ? null : lmHeadT);
     }
 
     /** Up to this many rows, a linear layer runs as (W xᵀ)ᵀ: the GEMV then reads W in storage order (~25% faster decode). */
     private static final long FEW_ROWS = 16;
 
-    /** x [..., in] · Wᵀ for W [out, in] (wT its transposed view). */
+    /** x [..., in] · Wᵀ for W [out, in] (wT its cached transposed view, or null to transpose now). */
     private static NDArray linear(NDArray x, NDArray w, NDArray wT) {
         Shape s = x.getShape();
         long in = s.get(s.dimension() - 1), rows = s.size() / in;
-        if (rows > FEW_ROWS) return x.matMul(wT);
+        if (rows > FEW_ROWS) {
+            if (wT != null) return x.matMul(wT);
+            NDArray t = w.transpose();
+            t.attach(x.getManager()); // a temporary: keep it out of the parameters' manager
+            return x.matMul(t);
+        }
         NDArray y = w.matMul(x.reshape(rows, in).transpose());
         y.attach(x.getManager()); // results follow their first operand: keep it out of the parameters' manager
         long[] outShape = s.getShape().clone();

@@ -123,11 +123,6 @@ public final class Pretrainer implements AutoCloseable {
         step++;
         float loss;
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            // CausalLm's forward multiplies by transposed views of the weights; a view made outside grad mode
-            // passes no gradient to its weight (only embeddings and norms would learn), and one made before an
-            // in-place update cannot be backpropagated at all. So they are rebuilt here, with the collector on
-            // (and outside the step's scope, which would close them).
-            model.setTrainable(true);
             try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray l = NextTokenLoss.of(model, m, batch);
