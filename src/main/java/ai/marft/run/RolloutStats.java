@@ -3,9 +3,6 @@ package ai.marft.run;
 import ai.marft.env.QaEnv;
 import ai.marft.mas.RolloutBatch;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,16 +34,5 @@ final class RolloutStats {
         m.put("accuracy", ended == 0 ? null : (double) correct / ended);
         m.put("tokens", b.tokenCount());
         return m;
-    }
-
-    /** VmRSS of this process in MiB (Linux), NaN elsewhere. */
-    static double rssMegabytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status")))
-                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-        } catch (IOException | NumberFormatException e) {
-            return Double.NaN;
-        }
-        return Double.NaN;
     }
 }

@@ -9,6 +9,7 @@ import ai.marft.env.Grader;
 import ai.marft.env.Problem;
 import ai.marft.env.QaEnv;
 import ai.marft.env.VecEnv;
+import ai.marft.lm.ProcessMemory;
 import ai.marft.lm.LmEngine;
 import ai.marft.mas.Profiles;
 import ai.marft.mas.Rollout;
@@ -196,11 +197,13 @@ public final class TrainRun implements AutoCloseable {
         row.put("seconds_update", (t3 - t2[0]) / 1e9);
         // DJL copies every host<->native transfer through direct ByteBuffers whose native memory is freed
         // only when the GC collects them; with a large, quiet heap that lets RSS creep up ~1 MB per
-        // iteration between collections. One collection per iteration (tens of ms) keeps it flat.
+        // iteration between collections. One collection per iteration (tens of ms), then handing the C heap's
+        // free pages back, keeps it flat.
         long g0 = System.nanoTime();
         System.gc();
+        ProcessMemory.trimNativeHeap();
         row.put("seconds_gc", (System.nanoTime() - g0) / 1e9);
-        row.put("rss_mb", RolloutStats.rssMegabytes());
+        row.put("rss_mb", ProcessMemory.rssMegabytes());
         row.put("heap_mb", Runtime.getRuntime().totalMemory() / 1048576.0); // committed Java heap, part of rss_mb
         return row;
     }
