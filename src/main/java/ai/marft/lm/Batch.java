@@ -32,7 +32,7 @@ final class Batch {
 
     /** Token ids [B, L] (int32). */
     NDArray ids(NDManager m) {
-        return m.create(ids, new Shape(rows, length));
+        return Owned.of(m.create(ids, new Shape(rows, length)));
     }
 
     /** RoPE positions [B, T] (float32) of slots [start, start + t); padding slots get 0. */
@@ -40,7 +40,7 @@ final class Batch {
         float[] p = new float[rows * t];
         for (int b = 0; b < rows; b++)
             for (int i = 0; i < t; i++) p[b * t + i] = Math.max(0, start + i - pads[b]);
-        return m.create(p, new Shape(rows, t));
+        return Owned.of(m.create(p, new Shape(rows, t)));
     }
 
     /**
@@ -53,6 +53,6 @@ final class Batch {
             for (int i = 0; i < t; i++)
                 for (int j = 0; j < s; j++)
                     if (j < pads[b] || j > start + i) mask[(b * t + i) * s + j] = CausalLm.MASKED;
-        return m.create(mask, new Shape(rows, 1, t, s));
+        return Owned.of(m.create(mask, new Shape(rows, 1, t, s)));
     }
 }

@@ -61,13 +61,13 @@ public final class CausalLm implements AutoCloseable {
         int d = config.headDim();
         float[] inv = new float[d / 2];
         for (int i = 0; i < d / 2; i++) inv[i] = (float) (1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / d));
-        this.invFreq = params.create(inv);
+        this.invFreq = Owned.of(params.create(inv));
         float[] r = new float[d * d];
         for (int i = 0; i < d / 2; i++) {
             r[(i + d / 2) * d + i] = -1f;
             r[i * d + i + d / 2] = 1f;
         }
-        this.rotateHalf = params.create(r, new Shape(d, d));
+        this.rotateHalf = Owned.of(params.create(r, new Shape(d, d)));
     }
 
     /** Loads config.json and the safetensors weights of an HF model folder. */
@@ -202,7 +202,7 @@ public final class CausalLm implements AutoCloseable {
             NDArray q = lora.apply(l, LoraTarget.Q, h, parts.get(0));
             NDArray k = lora.apply(l, LoraTarget.K, h, parts.get(1));
             NDArray v = lora.apply(l, LoraTarget.V, h, parts.get(2));
-            q = rope(q.reshape(b, t, config.heads(), d), cos, sin).mul(scale).transpose(0, 2, 1, 3); // [B,Hq,T,D]
+            q = Scalars.mul(rope(q.reshape(b, t, config.heads(), d), cos, sin), scale).transpose(0, 2, 1, 3); // [B,Hq,T,D]
             k = rope(k.reshape(b, t, config.kvHeads(), d), cos, sin).transpose(0, 2, 1, 3);           // [B,Hkv,T,D]
             v = v.reshape(b, t, config.kvHeads(), d).transpose(0, 2, 1, 3);
             if (cache != null) {
@@ -228,7 +228,7 @@ public final class CausalLm implements AutoCloseable {
 
     /** HF RMSNorm in float32: w · x / sqrt(mean(x²) + eps). */
     private NDArray rmsNorm(NDArray x, NDArray w) {
-        return x.mul(x.square().mean(new int[]{-1}, true).add(config.rmsNormEps()).pow(-0.5)).mul(w);
+        return x.mul(Scalars.pow(x.square().mean(new int[]{-1}, true).add(config.rmsNormEps()), -0.5)).mul(w);
     }
 
     /** HF apply_rotary_pos_emb on [B,T,heads,D]: x·cos + rotate_half(x)·sin. */

@@ -246,7 +246,7 @@ public final class EngineBench {
                 try (NDManager m = engine.model().manager().newSubManager();
                      GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     ActionScores sc = engine.scoreActions(m, prompts.subList(s, e), actions.subList(s, e), "bench-score", sp, true);
-                    gc.backward(sc.logprobs().mul(sc.mask()).sum().add(sc.entropies().mul(sc.mask()).sum().mul(0.01f)));
+                    gc.backward(sc.logprobs().mul(sc.mask()).sum().add(Scalars.mul(sc.entropies().mul(sc.mask()).sum(), 0.01)));
                 }
             }
             Gradients.zero(params);

@@ -153,7 +153,7 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
                 boolean all = true;
                 for (boolean x : done) all &= x;
                 if (all || step + 1 >= params.maxNewTokens()) break;
-                try (NDArray ids = m.create(next, new Shape(rows, 1))) {
+                try (NDArray ids = Owned.of(m.create(next, new Shape(rows, 1)))) {
                     logits = lastLogits(batch, m, ids, start + step, 1, capacity, cache, lora);
                 }
             }
@@ -245,7 +245,7 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
             int n = g.index.length, vocab = model.config().vocabSize();
             int chunk = (int) Math.max(1, LOGIT_CHUNK_FLOATS / vocab);
             NDList lps = new NDList(), ents = new NDList();
-            NDArray tokens = m.create(g.tokens, new Shape(n, 1));
+            NDArray tokens = Owned.of(m.create(g.tokens, new Shape(n, 1)));
             for (int s = 0; s < n; s += chunk) {
                 int e = Math.min(n, s + chunk);
                 NDArray logp = SamplingDistribution.logProbs(model.logits(g.hidden.get("{}:{}", s, e)), params);
@@ -255,7 +255,7 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
             Shape shape = new Shape(prompts.size(), g.amax);
             NDArray lp = (lps.size() == 1 ? lps.get(0) : NDArrays.concat(lps)).reshape(shape);
             NDArray ent = (ents.size() == 1 ? ents.get(0) : NDArrays.concat(ents)).reshape(shape);
-            NDArray mask = m.create(g.mask, shape);
+            NDArray mask = Owned.of(m.create(g.mask, shape));
             NDScope.unregister(lp, ent, mask);
             lp.attach(m);
             ent.attach(m);
@@ -313,7 +313,7 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
             scope.suppressNotUsedWarning();
             LoraDelta lora = adapter == null ? LoraDelta.NONE : adapters.get(adapter).delta(m, withGrad);
             NDArray hidden = model.forward(batch.ids(m), batch.positions(m, 0, len), batch.mask(m, 0, len, len), null, 0, lora);
-            NDArray picked = hidden.reshape(rows * (long) len, model.config().hidden()).get(m.create(index));
+            NDArray picked = hidden.reshape(rows * (long) len, model.config().hidden()).get(Owned.of(m.create(index)));
             NDScope.unregister(picked);
             picked.attach(m);
             return new Gathered(picked, index, tokens, mask, amax);

@@ -51,7 +51,7 @@ public final class LoraAdapter implements AutoCloseable {
                 float bound = (float) (1 / Math.sqrt(in));
                 float[] values = new float[lc.r() * in];
                 for (int i = 0; i < values.length; i++) values[i] = (rng.nextFloat() * 2 - 1) * bound;
-                a[l][t] = m.create(values, new Shape(lc.r(), in));
+                a[l][t] = Owned.of(m.create(values, new Shape(lc.r(), in)));
                 b[l][t] = m.zeros(new Shape(target.out(c), lc.r()));
             }
         return new LoraAdapter(name, lc, m, a, b);
@@ -102,7 +102,7 @@ public final class LoraAdapter implements AutoCloseable {
                 for (int t = 0; t < nt; t++) {
                     NDArray al = withGrad ? a[l][t] : a[l][t].stopGradient(), bl = withGrad ? b[l][t] : b[l][t].stopGradient();
                     at[l][t] = al.transpose();
-                    bt[l][t] = bl.transpose().mul((float) config.scaling());
+                    bt[l][t] = Scalars.mul(bl.transpose(), config.scaling());
                     NDScope.unregister(at[l][t], bt[l][t]);
                     at[l][t].attach(m);
                     bt[l][t].attach(m);

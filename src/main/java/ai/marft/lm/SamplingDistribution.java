@@ -14,8 +14,8 @@ final class SamplingDistribution {
 
     static NDArray logProbs(NDArray logits, SamplingParams p) {
         long vocab = logits.getShape().get(1);
-        NDArray z = p.temperature() == 0 || p.temperature() == 1 ? logits : logits.div((float) p.temperature());
-        NDArray masked = z.getManager().create(CausalLm.MASKED);
+        NDArray z = p.temperature() == 0 || p.temperature() == 1 ? logits : Scalars.div(logits, p.temperature());
+        NDArray masked = Owned.of(z.getManager().create(CausalLm.MASKED));
         if (p.topK() > 0 && p.topK() < vocab) {
             NDArray kth = z.stopGradient().topK(p.topK(), 1, true, true).get(0).get(":, -1:");  // [N,1]
             z = NDArrays.where(z.gte(kth), z, masked);

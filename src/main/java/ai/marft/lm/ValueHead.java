@@ -40,7 +40,7 @@ public final class ValueHead implements AutoCloseable {
             float[] v = new float[(int) (shapes[i][0] * shapes[i][1])];
             float bound = (float) (1 / Math.sqrt(shapes[i][1]));
             for (int j = 0; j < v.length; j++) v[j] = (rng.nextFloat() * 2 - 1) * bound;
-            w[i] = m.create(v, new Shape(shapes[i]));
+            w[i] = Owned.of(m.create(v, new Shape(shapes[i])));
         }
         return new ValueHead(m, w);
     }

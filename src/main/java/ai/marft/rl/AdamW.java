@@ -1,5 +1,6 @@
 package ai.marft.rl;
 
+import ai.marft.lm.Owned;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -166,7 +167,7 @@ public final class AdamW implements AutoCloseable {
         try (NDManager tmp = stateManager.newSubManager()) {
             // create() wraps a direct buffer that only its own wrapper keeps alive, and toType(same type) may alias
             // it: duplicate() gives the moments memory of their own, or a GC after tmp closes frees them under us
-            loaded = tmp.create(values, old.getShape()).duplicate().toDevice(old.getDevice(), false).toType(old.getDataType(), false);
+            loaded = Owned.of(tmp.create(values, old.getShape())).toDevice(old.getDevice(), false).toType(old.getDataType(), false);
             loaded.attach(stateManager);
         }
         NDScope.unregister(loaded);

@@ -1,5 +1,6 @@
 package ai.marft.rl;
 
+import ai.marft.lm.Owned;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.marft.InputError;
@@ -57,7 +58,7 @@ public enum LogprobNorm {
             double w = 1.0 / divisor(tokenCounts[b], actionTexts[b]);
             for (int k = 0; k < tokenCounts[b]; k++) weights[b * width + k] = w;
         }
-        NDArray weight = tokenLogProbs.getManager().create(weights, shape).toType(tokenLogProbs.getDataType(), false);
+        NDArray weight = Owned.of(tokenLogProbs.getManager().create(weights, shape)).toType(tokenLogProbs.getDataType(), false);
         return tokenLogProbs.mul(weight).sum(new int[] {1});
     }
 

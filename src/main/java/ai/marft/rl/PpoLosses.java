@@ -1,5 +1,6 @@
 package ai.marft.rl;
 
+import ai.marft.lm.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
@@ -55,7 +56,7 @@ public record PpoLosses(double clipParam, double entropyCoef, double valueLossCo
         NDArray unclipped = ratio.mul(adv);
         NDArray clipped = ratio.clip(1 - clipParam, 1 + clipParam).mul(adv);
         NDArray surrogate = unclipped.minimum(clipped);
-        NDArray loss = masked(surrogate, m, count).neg().sub(masked(ent, m, count).mul(entropyCoef));
+        NDArray loss = masked(surrogate, m, count).neg().sub(Scalars.mul(masked(ent, m, count), entropyCoef));
 
         NDArray r = ratio.stopGradient(), lr = logRatio.stopGradient();
         double approxKl = scalar(masked(r.sub(1).sub(lr), m, count));
@@ -75,12 +76,12 @@ public record PpoLosses(double clipParam, double entropyCoef, double valueLossCo
         NDArray clippedValues = old.add(newValues.sub(old).clip(-clipParam, clipParam));
         NDArray lossUnclipped = elementLoss(ret.sub(newValues));
         NDArray lossClipped = elementLoss(ret.sub(clippedValues));
-        return masked(lossUnclipped.maximum(lossClipped), m, count(m)).mul(valueLossCoef);
+        return Scalars.mul(masked(lossUnclipped.maximum(lossClipped), m, count(m)), valueLossCoef);
     }
 
     /** ℓ(e) per element: Huber(δ) or ½e². */
     NDArray elementLoss(NDArray error) {
-        return huber ? huber(error, huberDelta) : error.square().mul(0.5);
+        return huber ? huber(error, huberDelta) : Scalars.mul(error.square(), 0.5);
     }
 
     /**
@@ -91,11 +92,11 @@ public record PpoLosses(double clipParam, double entropyCoef, double valueLossCo
     static NDArray huber(NDArray error, double delta) {
         NDArray abs = error.abs();
         NDArray a = abs.clip(0, delta);
-        return a.square().mul(0.5).add(abs.sub(a).mul(delta));
+        return Scalars.mul(a.square(), 0.5).add(Scalars.mul(abs.sub(a), delta));
     }
 
     private static NDArray masked(NDArray x, NDArray mask, double count) {
-        return x.mul(mask).sum().div(count);
+        return Scalars.div(x.mul(mask).sum(), count);
     }
 
     private static double count(NDArray mask) {

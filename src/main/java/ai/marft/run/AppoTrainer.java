@@ -1,5 +1,7 @@
 package ai.marft.run;
 
+import ai.marft.lm.Scalars;
+import ai.marft.lm.Owned;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -167,11 +169,11 @@ public final class AppoTrainer implements Learner<Experience> {
             double weight = (double) chunk.length / entries.length;
             try (NDManager m = engine.model().manager().newSubManager();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray feats = x.criticFeatures().get(m.create(chunk));
+                NDArray feats = x.criticFeatures().get(Owned.of(m.create(chunk)));
                 feats.attach(m); // a gather belongs to its source's (iteration) manager; free it with this chunk
                 NDArray v = critic.forward(feats);
-                NDArray l = valueLosses.value(v, m.create(x.gather(x.values(), chunk)), m.create(x.gather(x.returns(), chunk)), m.ones(v.getShape()));
-                NDArray scaled = l.mul((float) weight);
+                NDArray l = valueLosses.value(v, Owned.of(m.create(x.gather(x.values(), chunk))), Owned.of(m.create(x.gather(x.returns(), chunk))), m.ones(v.getShape()));
+                NDArray scaled = Scalars.mul(l, weight);
                 loss += scalar(scaled);
                 gc.backward(scaled);
             }
@@ -200,11 +202,11 @@ public final class AppoTrainer implements Learner<Experience> {
                 ActionScores sc = engine.scoreActions(m, prompts, actions, role, params, true);
                 NDArray newLp = norm.apply(sc.logprobs(), counts, texts);
                 NDArray ent = sc.entropies().mul(sc.mask()).sum(new int[]{1}).div(sc.mask().sum(new int[]{1}));
-                NDArray oldLp = m.create(x.gather(x.oldLogProbs(), chunk));
-                PpoLosses.PolicyTerms t = policyLosses.policy(newLp, oldLp, m.create(x.gather(x.advantages(), chunk)), ent, m.ones(newLp.getShape()));
+                NDArray oldLp = Owned.of(m.create(x.gather(x.oldLogProbs(), chunk)));
+                PpoLosses.PolicyTerms t = policyLosses.policy(newLp, oldLp, Owned.of(m.create(x.gather(x.advantages(), chunk))), ent, m.ones(newLp.getShape()));
                 float[] now = newLp.toFloatArray(), before = oldLp.toFloatArray();
                 for (int k = 0; k < now.length; k++) maxDev = Math.max(maxDev, Math.abs(Math.exp(now[k] - before[k]) - 1));
-                NDArray scaled = t.loss().mul((float) weight);
+                NDArray scaled = Scalars.mul(t.loss(), weight);
                 loss += scalar(scaled);
                 entropy += t.entropy() * weight;
                 kl += t.approxKl() * weight;

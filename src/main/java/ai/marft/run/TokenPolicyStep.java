@@ -1,5 +1,7 @@
 package ai.marft.run;
 
+import ai.marft.lm.Scalars;
+import ai.marft.lm.Owned;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -42,14 +44,14 @@ final class TokenPolicyStep {
                 ActionScores sc = engine.scoreActions(m, prompts, actions, role, params, true);
                 int width = (int) sc.logprobs().getShape().get(1);
                 Shape shape = new Shape(chunk.length, width);
-                NDArray oldLp = m.create(x.paddedOldLogProbs(chunk, width), shape);
-                NDArray adv = m.create(x.padded(x.advantages(), chunk, width), shape);
-                NDArray mask = m.create(x.mask(chunk, width), shape);
+                NDArray oldLp = Owned.of(m.create(x.paddedOldLogProbs(chunk, width), shape));
+                NDArray adv = Owned.of(m.create(x.padded(x.advantages(), chunk, width), shape));
+                NDArray mask = Owned.of(m.create(x.mask(chunk, width), shape));
                 PpoLosses.PolicyTerms t = losses.policy(sc.logprobs(), oldLp, adv, sc.entropies(), mask);
                 float[] now = sc.logprobs().toFloatArray(), before = oldLp.toFloatArray(), valid = mask.toFloatArray();
                 for (int k = 0; k < now.length; k++)
                     if (valid[k] > 0) maxDev = Math.max(maxDev, Math.abs(Math.exp(now[k] - before[k]) - 1));
-                NDArray scaled = t.loss().mul((float) weight);
+                NDArray scaled = Scalars.mul(t.loss(), weight);
                 loss += scaled.toType(DataType.FLOAT64, false).getDouble();
                 entropy += t.entropy() * weight;
                 kl += t.approxKl() * weight;

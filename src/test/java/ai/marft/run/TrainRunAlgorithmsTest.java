@@ -47,7 +47,7 @@ class TrainRunAlgorithmsTest {
         for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
             ObjectNode o = (ObjectNode) Json.MAPPER.readTree(line);
             List<String> timing = new ArrayList<>();
-            o.fieldNames().forEachRemaining(n -> { if (n.startsWith("seconds_") || n.equals("tokens_per_s") || n.equals("rss_mb")) timing.add(n); });
+            o.fieldNames().forEachRemaining(n -> { if (n.startsWith("seconds_") || n.equals("tokens_per_s") || n.equals("rss_mb") || n.equals("heap_mb")) timing.add(n); });
             timing.forEach(o::remove);
             rows.add(o);
         }

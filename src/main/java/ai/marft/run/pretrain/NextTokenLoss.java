@@ -1,5 +1,6 @@
 package ai.marft.run.pretrain;
 
+import ai.marft.lm.Owned;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -34,10 +35,10 @@ final class NextTokenLoss {
         }
         float[] mask = new float[len * len];
         for (int i = 0; i < len; i++) for (int j = i + 1; j < len; j++) mask[i * len + j] = -1e9f;
-        NDArray hidden = model.forward(m.create(ids, new Shape(rows, len)), m.create(positions, new Shape(rows, len)),
-                m.create(mask, new Shape(1, 1, len, len)), null, 0, LoraDelta.NONE);
-        NDArray picked = hidden.reshape((long) rows * len, model.config().hidden()).get(m.create(predicting));
+        NDArray hidden = model.forward(Owned.of(m.create(ids, new Shape(rows, len))), Owned.of(m.create(positions, new Shape(rows, len))),
+                Owned.of(m.create(mask, new Shape(1, 1, len, len))), null, 0, LoraDelta.NONE);
+        NDArray picked = hidden.reshape((long) rows * len, model.config().hidden()).get(Owned.of(m.create(predicting)));
         NDArray logp = model.logits(picked).logSoftmax(1);
-        return logp.gather(m.create(targets, new Shape(n, 1)), 1).mean().neg();
+        return logp.gather(Owned.of(m.create(targets, new Shape(n, 1))), 1).mean().neg();
     }
 }
