@@ -3,18 +3,11 @@ package ai.marft.run;
 import ai.djl.ndarray.NDManager;
 import ai.marft.env.QaEnv;
 import ai.marft.lm.LmEngine;
-import ai.marft.lm.SamplingParams;
-import ai.marft.lm.ValueHead;
-import ai.marft.mas.AgentStep;
 import ai.marft.mas.RolloutBatch;
 import ai.marft.mas.Team;
-import ai.marft.mas.TeamPolicy;
-import ai.marft.rl.AdamW;
-import ai.marft.rl.AgentSchedule;
 import ai.marft.rl.GroupAdvantages;
 import ai.marft.rl.PpoLosses;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,72 +27,22 @@ import java.util.Random;
  * No value is computed and the critic is never updated: the checkpoint keeps the critic and its
  * optimizer exactly as initialised (or loaded), so the layout matches MARFT-A's.
  */
-public final class GrpoTrainer implements Learner<TokenExperience> {
+public final class GrpoTrainer extends TokenLevelLearner {
     private static final double GROUP_EPS = 1e-8;
 
-    private final LmEngine engine;
-    private final Team team;
-    private final TrainConfig cfg;
-    private final AppoTrainer state;
-    private final SamplingParams params;
     private final PpoLosses losses;
-    private final AgentSchedule schedule;
 
     /** Fresh adapters drawn from {@code seed}, or those of {@code checkpoint} (see {@link AppoTrainer}). */
     public GrpoTrainer(LmEngine engine, Team team, TrainConfig cfg, long seed, Path checkpoint) {
-        this.engine = engine;
-        this.team = team;
-        this.cfg = cfg;
-        this.state = new AppoTrainer(engine, team, cfg, seed, checkpoint);
-        this.params = AppoTrainer.samplingParams(cfg);
+        super(engine, team, cfg, seed, checkpoint);
         this.losses = new PpoLosses(cfg.clipParam, cfg.entropyCoef, cfg.valueLossCoef, cfg.useHuberLoss, cfg.huberDelta);
-        this.schedule = new AgentSchedule(team.size(), cfg.agentIterationInterval);
-    }
-
-    @Override
-    public TeamPolicy policy() {
-        return state.policy();
-    }
-
-    /** The critic, kept only so checkpoints have MARFT-A's layout: never read nor updated here. */
-    public ValueHead critic() {
-        return state.critic();
-    }
-
-    @Override
-    public AdamW agentOptimizer(int i) {
-        return state.agentOptimizer(i);
-    }
-
-    @Override
-    public AdamW criticOptimizer() {
-        return state.criticOptimizer();
-    }
-
-    @Override
-    public void setLearningRates(double lr, double criticLr) {
-        state.setLearningRates(lr, criticLr);
-    }
-
-    @Override
-    public void save(Path dir) throws IOException {
-        state.save(dir);
     }
 
     /** Group advantages per decision, repeated over its tokens; no NDArray is made. */
     @Override
     public TokenExperience prepare(NDManager m, RolloutBatch b) {
         int steps = b.steps(), envs = b.envs(), agents = b.agents(), d = steps * envs * agents;
-        List<int[]> prompts = new ArrayList<>(d), actions = new ArrayList<>(d);
-        float[][] oldLp = new float[d][];
-        for (int t = 0; t < steps; t++)
-            for (int e = 0; e < envs; e++)
-                for (int i = 0; i < agents; i++) {
-                    AgentStep a = b.action(t, e, i);
-                    oldLp[prompts.size()] = a.logprobs().clone();
-                    prompts.add(a.promptTokens());
-                    actions.add(a.actionTokens());
-                }
+        Decisions x = Decisions.of(b);
         double[] outcome = outcomes(b);
         List<GroupAdvantages.Key> keys = new ArrayList<>(d);
         for (int t = 0; t < steps; t++)
@@ -113,10 +56,10 @@ public final class GrpoTrainer implements Learner<TokenExperience> {
         double[] adv = GroupAdvantages.compute(keys, outcome, GROUP_EPS);
         double[][] advantages = new double[d][];
         for (int k = 0; k < d; k++) {
-            advantages[k] = new double[actions.get(k).length];
+            advantages[k] = new double[x.actions().get(k).length];
             Arrays.fill(advantages[k], adv[k]);
         }
-        return new TokenExperience(steps, envs, agents, prompts, actions, oldLp, null, null, advantages, null);
+        return new TokenExperience(steps, envs, agents, x.prompts(), x.actions(), x.oldLogProbs(), null, null, advantages, null);
     }
 
     /**
@@ -155,10 +98,5 @@ public final class GrpoTrainer implements Learner<TokenExperience> {
                     seenFirst[i] = true;
                 }
         return s;
-    }
-
-    @Override
-    public void close() {
-        state.close();
     }
 }

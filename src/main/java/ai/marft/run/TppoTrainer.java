@@ -1,5 +1,7 @@
 package ai.marft.run;
 
+import ai.marft.lm.Scalars;
+import ai.marft.lm.Owned;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -9,22 +11,16 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.marft.lm.LmEngine;
-import ai.marft.lm.SamplingParams;
 import ai.marft.lm.ValueHead;
-import ai.marft.mas.AgentStep;
 import ai.marft.mas.RolloutBatch;
 import ai.marft.mas.Team;
-import ai.marft.mas.TeamPolicy;
 import ai.marft.rl.AdamW;
 import ai.marft.rl.AdvantageNorm;
-import ai.marft.rl.AgentSchedule;
 import ai.marft.rl.Gae;
 import ai.marft.rl.PpoLosses;
 import ai.marft.rl.TokenBuffer;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -38,59 +34,19 @@ import java.util.Random;
  * checkpoint layout are MARFT-A's ({@link AppoTrainer} holds them; only the update differs), so a
  * checkpoint of either level loads into the other.
  */
-public final class TppoTrainer implements Learner<TokenExperience> {
+public final class TppoTrainer extends TokenLevelLearner {
     private static final double NO_VALUE_CLIP = 1e30;
     /** Decisions per frozen-base forward when computing token features. */
     private static final int FEATURE_CHUNK_ROWS = 32;
 
-    private final LmEngine engine;
-    private final Team team;
-    private final TrainConfig cfg;
-    private final AppoTrainer state;
-    private final SamplingParams params;
     private final PpoLosses policyLosses, valueLosses;
-    private final AgentSchedule schedule;
 
     /** Fresh adapters and critic drawn from {@code seed}, or those of {@code checkpoint} (see {@link AppoTrainer}). */
     public TppoTrainer(LmEngine engine, Team team, TrainConfig cfg, long seed, Path checkpoint) {
-        this.engine = engine;
-        this.team = team;
-        this.cfg = cfg;
-        this.state = new AppoTrainer(engine, team, cfg, seed, checkpoint);
-        this.params = AppoTrainer.samplingParams(cfg);
+        super(engine, team, cfg, seed, checkpoint);
         this.policyLosses = new PpoLosses(cfg.clipParam, cfg.entropyCoef, cfg.valueLossCoef, cfg.useHuberLoss, cfg.huberDelta);
         this.valueLosses = cfg.useClippedValueLoss ? policyLosses
                 : new PpoLosses(NO_VALUE_CLIP, cfg.entropyCoef, cfg.valueLossCoef, cfg.useHuberLoss, cfg.huberDelta);
-        this.schedule = new AgentSchedule(team.size(), cfg.agentIterationInterval);
-    }
-
-    @Override
-    public TeamPolicy policy() {
-        return state.policy();
-    }
-
-    public ValueHead critic() {
-        return state.critic();
-    }
-
-    @Override
-    public AdamW agentOptimizer(int i) {
-        return state.agentOptimizer(i);
-    }
-
-    @Override
-    public AdamW criticOptimizer() {
-        return state.criticOptimizer();
-    }
-
-    @Override
-    public void setLearningRates(double lr, double criticLr) {
-        state.setLearningRates(lr, criticLr);
-    }
-
-    @Override
-    public void save(Path dir) throws IOException {
-        state.save(dir);
     }
 
     /**
@@ -100,18 +56,10 @@ public final class TppoTrainer implements Learner<TokenExperience> {
     @Override
     public TokenExperience prepare(NDManager m, RolloutBatch b) {
         int steps = b.steps(), envs = b.envs(), agents = b.agents(), d = steps * envs * agents;
-        List<int[]> prompts = new ArrayList<>(d), actions = new ArrayList<>(d);
-        float[][] oldLp = new float[d][];
-        int amax = 1;
-        for (int t = 0; t < steps; t++)
-            for (int e = 0; e < envs; e++)
-                for (int i = 0; i < agents; i++) {
-                    AgentStep a = b.action(t, e, i);
-                    oldLp[prompts.size()] = a.logprobs().clone();
-                    prompts.add(a.promptTokens());
-                    actions.add(a.actionTokens());
-                    amax = Math.max(amax, a.actionTokens().length);
-                }
+        Decisions x = Decisions.of(b);
+        List<int[]> prompts = x.prompts(), actions = x.actions();
+        float[][] oldLp = x.oldLogProbs();
+        int amax = x.longestAction();
         NDArray feats = tokenFeatures(m, prompts, actions, amax);
         double[] v = state.values(feats); // [D * amax], row-major
         double[] boot = state.values(state.criticFeatures(m, List.of(b.bootstrapPrompts()), FEATURE_CHUNK_ROWS));
@@ -191,19 +139,14 @@ public final class TppoTrainer implements Learner<TokenExperience> {
             Shape shape = new Shape(chunk.length, width);
             try (NDManager m = engine.model().manager().newSubManager();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray v = state.critic().forward(x.criticFeatures().get(m.create(chunk)));
-                NDArray l = valueLosses.value(v, m.create(x.padded(x.values(), chunk, width), shape),
-                        m.create(x.padded(x.returns(), chunk, width), shape), m.create(x.mask(chunk, width), shape));
-                NDArray scaled = l.mul((float) weight);
+                NDArray v = state.critic().forward(x.criticFeatures().get(Owned.of(m.create(chunk))));
+                NDArray l = valueLosses.value(v, Owned.of(m.create(x.padded(x.values(), chunk, width), shape)),
+                        Owned.of(m.create(x.padded(x.returns(), chunk, width), shape)), Owned.of(m.create(x.mask(chunk, width), shape)));
+                NDArray scaled = Scalars.mul(l, weight);
                 loss += scaled.toType(DataType.FLOAT64, false).getDouble();
                 gc.backward(scaled);
             }
         }
         return AppoTrainer.applyCriticStep(opt, cfg, loss);
-    }
-
-    @Override
-    public void close() {
-        state.close();
     }
 }
