@@ -24,6 +24,11 @@ import java.util.Random;
  *   <li>Solo agent: writes the full solution, right with probability {@code rightRate[role]}; else
  *       any of the six mistakes, uniformly among those that make the answer wrong.</li>
  * </ul>
+ * Without arithmetic slips ({@code slips} false) the teacher leaves out {@link Mistake#PRODUCT_SLIP}
+ * and {@link Mistake#CHAIN_SLIP}: every wrong turn is then a wrong <em>procedure</em> carried out with
+ * exact arithmetic, so a model learns exact arithmetic from every transcript and its mistakes are
+ * choices at a few tokens, which RL can unlearn (a digit slip looks like a lack of skill instead).
+ * A turn with no possible mistake of the allowed kinds is right.
  * Draws are independent per turn and per step; a step is judged as the environment does, and the
  * episode stops when the answer is correct or after {@code horizon} steps.
  */
@@ -35,6 +40,7 @@ public final class ArithTeacher {
     private final double[] rightRate;
     private final double fixRate;
     private final int horizon;
+    private final boolean slips;
     private final ArithGrader grader = new ArithGrader();
 
     /**
@@ -44,6 +50,11 @@ public final class ArithTeacher {
      * @param horizon   most environment steps per episode (MARFT's horizon)
      */
     public ArithTeacher(List<ArithAgent> team, Map<String, Double> rightRate, double fixRate, int horizon) {
+        this(team, rightRate, fixRate, horizon, true);
+    }
+
+    /** As {@link #ArithTeacher(List, Map, double, int)}; {@code slips} false leaves out the arithmetic slips. */
+    public ArithTeacher(List<ArithAgent> team, Map<String, Double> rightRate, double fixRate, int horizon, boolean slips) {
         boolean solo = team.size() == 1 && team.getFirst().withAnswer();
         boolean dual = team.size() == 2 && !team.get(0).withAnswer() && team.get(1).withAnswer();
         if (!solo && !dual)
@@ -61,6 +72,11 @@ public final class ArithTeacher {
         }
         this.fixRate = fixRate;
         this.horizon = horizon;
+        this.slips = slips;
+    }
+
+    private boolean allowed(Mistake m) {
+        return slips || (m != Mistake.PRODUCT_SLIP && m != Mistake.CHAIN_SLIP);
     }
 
     private static void checkProbability(String what, double p) {
@@ -121,7 +137,11 @@ public final class ArithTeacher {
             ArithTurns.Plan right = ArithTurns.rightPlan(e);
             return new Draw(right.text(), true, null, right);
         }
-        List<Mistake> possible = PLAN_MISTAKES.stream().filter(m -> ArithTurns.canMistakePlan(e, m)).toList();
+        List<Mistake> possible = PLAN_MISTAKES.stream().filter(m -> allowed(m) && ArithTurns.canMistakePlan(e, m)).toList();
+        if (possible.isEmpty()) {
+            ArithTurns.Plan right = ArithTurns.rightPlan(e);
+            return new Draw(right.text(), true, null, right);
+        }
         Mistake m = ArithTurns.pick(possible, rng);
         ArithTurns.Plan wrong = ArithTurns.mistakePlan(e, m, rng);
         return new Draw(wrong.text(), false, m, wrong);
@@ -141,8 +161,9 @@ public final class ArithTeacher {
             return new Draw(right, true, null, null);
         }
         List<Mistake> possible = new ArrayList<>();
-        if (solo) for (Mistake m : PLAN_MISTAKES) if (ArithTurns.canMistakePlan(e, m)) possible.add(m);
-        for (Mistake m : SOLUTION_MISTAKES) if (ArithTurns.canMistakeSolution(rightPlan.rest(), m)) possible.add(m);
+        if (solo) for (Mistake m : PLAN_MISTAKES) if (allowed(m) && ArithTurns.canMistakePlan(e, m)) possible.add(m);
+        for (Mistake m : SOLUTION_MISTAKES) if (allowed(m) && ArithTurns.canMistakeSolution(rightPlan.rest(), m)) possible.add(m);
+        if (possible.isEmpty()) return new Draw(solo ? rightFull.text() : ArithTurns.carryOut(rightPlan.rest()).text(), true, null, null);
         Mistake m = ArithTurns.pick(possible, rng);
         ArithTurns.Solution wrong;
         if (m.inPlan()) {

@@ -32,8 +32,10 @@ public final class ModelCard {
         sb.append(String.format(Locale.ROOT, "- Data: fresh problems every step (never repeated, generated on the fly from the seed), %.0f%% played by the solo team, "
                         + "the rest by planner → solver, episodes of up to %d steps (later steps see the judge's lines). Teacher: plan right %.2f, "
                         + "answer right after a right plan %.2f, fix of a wrong plan %.2f, solo right %.2f; wrong turns are plausible mistakes "
-                        + "(product slip, wrong order, sign flip, chain slip, right-to-left, stopping early). Loss: cross-entropy on each agent's own turn and its end token only.\n",
-                100 * o.soloShare(), o.horizon(), o.plannerRight(), o.solverRight(), o.fixRate(), o.soloRight()));
+                        + "(%s). Loss: cross-entropy on each agent's own turn and its end token only.\n",
+                100 * o.soloShare(), o.horizon(), o.plannerRight(), o.solverRight(), o.fixRate(), o.soloRight(),
+                o.slips() ? "product slip, wrong order, sign flip, chain slip, right-to-left, stopping early"
+                        : "wrong procedures carried out with exact arithmetic: wrong order, sign flip, right-to-left, stopping early, following a wrong plan; no arithmetic slips"));
         sb.append(String.format(Locale.ROOT, "- Held out: `marft arith-dataset --n %d --seed %d`; training skipped every problem with the same text (%d skipped).\n",
                 o.heldOut(), o.heldOutSeed(), s.heldOutSkipped()));
         sb.append(String.format(Locale.ROOT, "- Final loss: train %.4f (last batch), held-out transcripts %.4f; curve in `loss.csv`.\n", s.trainLoss(), s.heldOutLoss()));

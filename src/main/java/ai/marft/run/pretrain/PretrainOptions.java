@@ -24,13 +24,15 @@ import ai.marft.Json;
  * @param fixRate       teacher: probability that the solver corrects a wrong plan
  * @param soloRight     teacher: probability of a right answer from the solo agent
  * @param soloShare     fraction of problems played by the solo team (the rest by planner → solver)
+ * @param slips         teacher: whether wrong turns include arithmetic slips (off in the shipped recipe:
+ *                      every mistake is then a wrong procedure with exact arithmetic, see ArithTeacher)
  * @param horizon       environment steps per teacher episode (later steps carry judge lines)
  * @param heldOutSeed   seed of the held-out problems ({@code marft arith-dataset --seed})
  * @param heldOut       how many held-out problems are excluded from training (by text)
  */
 public record PretrainOptions(long seed, int steps, double maxMinutes, int hidden, int layers, int heads, int intermediate, int vocab,
                               int batchTokens, double lr, int warmupSteps, double weightDecay, double plannerRight, double solverRight,
-                              double fixRate, double soloRight, double soloShare, int horizon, long heldOutSeed, int heldOut) {
+                              double fixRate, double soloRight, double soloShare, boolean slips, int horizon, long heldOutSeed, int heldOut) {
     /** Seed of the held-out evaluation problems: {@code marft arith-dataset --n 500 --seed 1000}. */
     public static final long HELD_OUT_SEED = 1000;
 
@@ -59,28 +61,28 @@ public record PretrainOptions(long seed, int steps, double maxMinutes, int hidde
     /** The shipped recipe (README "The embedded model"). */
     public static PretrainOptions defaults(long seed) {
         return new PretrainOptions(seed, 4800, 0, 128, 4, 4, 352, 384, 2048, 3e-3, 100, 0.01,
-                0.5, 0.5, 0.3, 0.3, 0.4, 3, HELD_OUT_SEED, 500);
+                0.25, 0.4, 0.15, 0.25, 0.4, false, 3, HELD_OUT_SEED, 500);
     }
 
     public PretrainOptions withSteps(int s) {
         return new PretrainOptions(seed, s, maxMinutes, hidden, layers, heads, intermediate, vocab, batchTokens, lr, warmupSteps, weightDecay,
-                plannerRight, solverRight, fixRate, soloRight, soloShare, horizon, heldOutSeed, heldOut);
+                plannerRight, solverRight, fixRate, soloRight, soloShare, slips, horizon, heldOutSeed, heldOut);
     }
 
     public PretrainOptions withMaxMinutes(double m) {
         return new PretrainOptions(seed, steps, m, hidden, layers, heads, intermediate, vocab, batchTokens, lr, warmupSteps, weightDecay,
-                plannerRight, solverRight, fixRate, soloRight, soloShare, horizon, heldOutSeed, heldOut);
+                plannerRight, solverRight, fixRate, soloRight, soloShare, slips, horizon, heldOutSeed, heldOut);
     }
 
     public PretrainOptions withLr(double l) {
         return new PretrainOptions(seed, steps, maxMinutes, hidden, layers, heads, intermediate, vocab, batchTokens, l, warmupSteps, weightDecay,
-                plannerRight, solverRight, fixRate, soloRight, soloShare, horizon, heldOutSeed, heldOut);
+                plannerRight, solverRight, fixRate, soloRight, soloShare, slips, horizon, heldOutSeed, heldOut);
     }
 
     /** A different model shape and batch (tests use tiny ones). */
     public PretrainOptions withShape(int hidden, int layers, int heads, int intermediate, int batchTokens) {
         return new PretrainOptions(seed, steps, maxMinutes, hidden, layers, heads, intermediate, vocab, batchTokens, lr, warmupSteps, weightDecay,
-                plannerRight, solverRight, fixRate, soloRight, soloShare, horizon, heldOutSeed, heldOut);
+                plannerRight, solverRight, fixRate, soloRight, soloShare, slips, horizon, heldOutSeed, heldOut);
     }
 
     /** The options as JSON (written into the model card and pretrain.json). */

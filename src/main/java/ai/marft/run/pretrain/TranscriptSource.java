@@ -33,8 +33,8 @@ final class TranscriptSource {
         this.solo = new ArithTeacher[o.horizon()];
         for (int h = 1; h <= o.horizon(); h++) {
             dual[h - 1] = new ArithTeacher(dualTeam, Map.of(dualTeam.get(0).role(), o.plannerRight(), dualTeam.get(1).role(), o.solverRight()),
-                    o.fixRate(), h);
-            solo[h - 1] = new ArithTeacher(soloTeam, Map.of(soloTeam.getFirst().role(), o.soloRight()), 0, h);
+                    o.fixRate(), h, o.slips());
+            solo[h - 1] = new ArithTeacher(soloTeam, Map.of(soloTeam.getFirst().role(), o.soloRight()), 0, h, o.slips());
         }
         this.soloShare = o.soloShare();
         this.heldOut = Set.copyOf(heldOut);

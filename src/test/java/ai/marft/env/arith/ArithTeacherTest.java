@@ -192,6 +192,30 @@ class ArithTeacherTest {
     }
 
     @Test
+    void withoutSlipsEveryWrongTurnIsAWrongProcedureWithExactArithmetic() {
+        List<Problem> problems = new ArithGenerator(23).generate(3000);
+        java.util.regex.Pattern step = java.util.regex.Pattern.compile("(-?\\d+) ([-+*]) (-?\\d+) = (-?\\d+)");
+        Set<Mistake> kinds = new HashSet<>();
+        List<Episode> episodes = new java.util.ArrayList<>(new ArithTeacher(DUAL, Map.of("planner", 0.3, "solver", 0.3), 0.2, 1, false).episodes(problems, 7));
+        episodes.addAll(new ArithTeacher(SOLO, Map.of("solver", 0.3), 0, 1, false).episodes(problems, 8));
+        int steps = 0;
+        for (Episode ep : episodes)
+            for (Transcript t : ep.turns()) {
+                if (t.mistake() != null) kinds.add(t.mistake());
+                java.util.regex.Matcher m = step.matcher(t.action());
+                while (m.find()) {
+                    long a = Long.parseLong(m.group(1)), b = Long.parseLong(m.group(3)), c = Long.parseLong(m.group(4));
+                    long v = switch (m.group(2)) { case "+" -> a + b; case "-" -> a - b; default -> a * b; };
+                    assertThat(c).as("%s in %s", m.group(), t.action()).isEqualTo(v);
+                    steps++;
+                }
+            }
+        assertThat(steps).isGreaterThan(10_000);
+        assertThat(kinds).containsExactlyInAnyOrder(Mistake.WRONG_ORDER, Mistake.SIGN_FLIP, Mistake.RIGHT_TO_LEFT,
+                Mistake.STOP_EARLY, Mistake.FOLLOWED_WRONG_PLAN);
+    }
+
+    @Test
     void sameSeedSameEpisodes() {
         List<Problem> problems = new ArithGenerator(2).generate(50);
         assertThat(dual(0.5, 0.5, 0.3, 3).episodes(problems, 1)).isEqualTo(dual(0.5, 0.5, 0.3, 3).episodes(problems, 1));

@@ -24,7 +24,7 @@ class PretrainerTest {
 
     /** hidden 32, 1 layer, 2 heads, vocabulary 320, 30 steps of 768 tokens at lr 1e-2, no warm-up; 40 held-out problems. */
     static PretrainOptions tiny(long seed, int steps) {
-        return new PretrainOptions(seed, steps, 0, 32, 1, 2, 64, 320, 768, 1e-2, 0, 0, 0.4, 0.4, 0.3, 0.25, 0.3, 3, 1000, 40);
+        return new PretrainOptions(seed, steps, 0, 32, 1, 2, 64, 320, 768, 1e-2, 0, 0, 0.4, 0.4, 0.3, 0.25, 0.3, false, 3, 1000, 40);
     }
 
     @TempDir
@@ -102,7 +102,7 @@ class PretrainerTest {
 
     @Test
     void learningRateWarmsUpLinearlyThenFollowsACosineToATenth() {
-        PretrainOptions o = new PretrainOptions(1, 110, 0, 32, 1, 2, 64, 320, 768, 1e-3, 10, 0, 0.4, 0.4, 0.3, 0.25, 0.3, 3, 1000, 40);
+        PretrainOptions o = new PretrainOptions(1, 110, 0, 32, 1, 2, 64, 320, 768, 1e-3, 10, 0, 0.4, 0.4, 0.3, 0.25, 0.3, false, 3, 1000, 40);
         assertThat(Pretrainer.learningRate(o, 1)).isCloseTo(1e-4, within(1e-12));
         assertThat(Pretrainer.learningRate(o, 5)).isCloseTo(5e-4, within(1e-12));
         assertThat(Pretrainer.learningRate(o, 10)).isCloseTo(1e-3, within(1e-12));
