@@ -6,7 +6,6 @@ import ai.marft.env.Problem;
 import ai.marft.env.arith.ArithGenerator;
 import ai.marft.lm.TinyModels;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,18 +41,6 @@ class TrainRunAlgorithmsTest {
         return TrainConfigLoader.load(null, args);
     }
 
-    private static List<JsonNode> metrics(Path runDir) throws IOException {
-        List<JsonNode> rows = new ArrayList<>();
-        for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
-            ObjectNode o = (ObjectNode) Json.MAPPER.readTree(line);
-            List<String> timing = new ArrayList<>();
-            o.fieldNames().forEachRemaining(n -> { if (n.startsWith("seconds_") || n.equals("tokens_per_s") || n.equals("rss_mb") || n.equals("heap_mb")) timing.add(n); });
-            timing.forEach(o::remove);
-            rows.add(o);
-        }
-        return rows;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"TPPO", "GRPO"})
     void aStoppedAndResumedRunMatchesTheUninterruptedOne(String algorithm) throws IOException {
@@ -67,7 +54,7 @@ class TrainRunAlgorithmsTest {
         try (TrainRun run = new TrainRun(config(algorithm, "split"), checkpoint)) {
             run.run(-1, 0, null);
         }
-        List<JsonNode> a = metrics(tmp.resolve("whole")), b = metrics(tmp.resolve("split"));
+        List<JsonNode> a = TrainRunTest.metrics(tmp.resolve("whole")), b = TrainRunTest.metrics(tmp.resolve("split"));
         assertThat(a).hasSize(4);
         assertThat(b).isEqualTo(a);
         for (JsonNode row : a) {

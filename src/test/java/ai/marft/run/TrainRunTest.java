@@ -41,7 +41,8 @@ class TrainRunTest {
         return c;
     }
 
-    private static List<JsonNode> metrics(Path runDir) throws IOException {
+    /** The run's metrics.jsonl rows without the measured (machine-dependent) fields: timings and memory. */
+    static List<JsonNode> metrics(Path runDir) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
         for (String line : Files.readAllLines(runDir.resolve("metrics.jsonl"))) {
             ObjectNode o = (ObjectNode) Json.MAPPER.readTree(line);
