@@ -35,7 +35,7 @@ public final class CompareCommand implements Runnable {
 
     @Override
     public void run() {
-        threads.apply();
+        threads.apply(1); // as the demo: the embedded model is too small for a second tensor thread to help
         Compare.Options o = new Compare.Options(variants, minutes, seeds, heldOut, abatInterval, soloProfiles);
         List<Compare.Run> runs = Compare.run(config, o, out, System.err);
         System.out.print(Compare.table(runs, o));

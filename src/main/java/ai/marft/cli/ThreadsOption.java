@@ -10,7 +10,13 @@ final class ThreadsOption {
 
     /** Sets the engine's tensor threads from the option, else from $MARFT_THREADS; leaves the default otherwise. */
     void apply() {
+        apply(0);
+    }
+
+    /** As {@link #apply()}, with {@code fallback} threads (when > 0) instead of the library's default. */
+    void apply(int fallback) {
         int count = threads > 0 ? threads : LmEngine.threadsFromEnvironment();
+        if (count <= 0) count = fallback;
         if (count > 0) LmEngine.setThreads(count);
     }
 }

@@ -139,7 +139,8 @@ public final class TrainRun implements AutoCloseable {
      */
     public Path run(long untilIteration, double maxMinutes, PrintStream progress) {
         long total = cfg.iterations(), until = untilIteration < 0 ? total : Math.min(untilIteration, total);
-        long deadline = maxMinutes > 0 ? System.nanoTime() + (long) (maxMinutes * 60e9) : Long.MAX_VALUE;
+        long start = System.nanoTime(), budget = (long) (maxMinutes * 60e9);
+        long deadline = maxMinutes > 0 ? start + budget : Long.MAX_VALUE;
         Path metricsFile = runDir.resolve("metrics.jsonl");
         MetricsLog.truncateAfter(metricsFile, iteration);
         writeSnapshot();
@@ -147,7 +148,8 @@ public final class TrainRun implements AutoCloseable {
         boolean timeBound = maxMinutes > 0 && until - iteration > TIME_BOUND_ITERATIONS;
         try (MetricsLog metrics = new MetricsLog(metricsFile); ProgressBar bar = bar(progress, until, timeBound)) {
             while (iteration < until && System.nanoTime() < deadline) {
-                Map<String, Object> row = step(total);
+                double timeLeft = maxMinutes > 0 ? Math.max(0, (double) (deadline - System.nanoTime()) / budget) : 1;
+                Map<String, Object> row = step(total, timeLeft);
                 last = null;
                 if (cfg.useEval && cfg.evalInterval > 0 && iteration % cfg.evalInterval == 0) row.putAll(evaluate());
                 metrics.append(row);
@@ -169,10 +171,19 @@ public final class TrainRun implements AutoCloseable {
                 .setConsumer(new ConsoleProgressBarConsumer(out)).startsFrom(iteration, Duration.ZERO).showSpeed().build();
     }
 
-    /** One iteration: rollout, experience, PPO update; returns its metrics row. */
-    private Map<String, Object> step(long total) {
+    /** Linear LR decay: the fraction of the rates kept, by iterations done or wall-clock budget left, whichever is less. */
+    static double decayFactor(long iteration, long total, double timeLeft) {
+        return Math.max(0, Math.min(1 - (double) iteration / total, timeLeft));
+    }
+
+    /**
+     * One iteration: rollout, experience, PPO update; returns its metrics row. With linear LR decay the
+     * rates fall with whichever runs out first, iterations or the wall-clock budget ({@code timeLeft}:
+     * the fraction left, 1 without a budget), so a time-bound run (the demo) ends at a small rate.
+     */
+    private Map<String, Object> step(long total, double timeLeft) {
         if (cfg.useLinearLrDecay) {
-            double keep = 1 - (double) iteration / total;
+            double keep = decayFactor(iteration, total, timeLeft);
             trainer.setLearningRates(cfg.lr * keep, cfg.criticLr * keep);
         }
         long t0 = System.nanoTime();

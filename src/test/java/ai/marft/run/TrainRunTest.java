@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** Training runs end to end on a tiny random model: metrics, checkpoints, and exact resume. */
 class TrainRunTest {
@@ -103,5 +104,14 @@ class TrainRunTest {
         JsonNode info = Json.MAPPER.readTree(tmp.resolve("m/run_info.json").toFile());
         assertThat(info.path("config").path("seed").asLong()).isEqualTo(5);
         assertThat(info.path("versions").path("djl").asText()).isNotBlank();
+    }
+
+    @Test
+    void linearDecayFollowsIterationsOrTheTimeBudgetWhicheverRunsOutFirst() {
+        assertThat(TrainRun.decayFactor(0, 100, 1)).isEqualTo(1.0);
+        assertThat(TrainRun.decayFactor(25, 100, 1)).isEqualTo(0.75);
+        assertThat(TrainRun.decayFactor(25, 100, 0.5)).isEqualTo(0.5);   // a time-bound run: half the budget left
+        assertThat(TrainRun.decayFactor(90, 100, 0.5)).isCloseTo(0.1, within(1e-12));
+        assertThat(TrainRun.decayFactor(10, 1_000_000, 0)).isEqualTo(0.0); // budget spent
     }
 }
