@@ -79,8 +79,8 @@ public final class Compare {
         TrainConfig base = TrainConfigLoader.load(configFile, List.of());
         if (!Files.isRegularFile(Path.of(base.modelNameOrPath).resolve("config.json")))
             throw new InputError("config " + configFile + ": model " + base.modelNameOrPath + " is missing (no config.json)");
-        List<Problem> train = new ArithGenerator(Demo.TRAIN_SEED).generate(Demo.TRAIN_PROBLEMS);
-        List<Problem> held = Demo.heldOutSet(train, o.heldOut());
+        Demo.Split split = Demo.split(o.heldOut());
+        List<Problem> train = split.train(), held = split.heldOut();
         Path trainFile = Demo.write(out.resolve("data/train.json"), train);
         List<Run> runs = new ArrayList<>();
         for (String variant : o.variants())

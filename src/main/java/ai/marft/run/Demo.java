@@ -22,8 +22,9 @@ import java.util.Set;
  * The main job ({@code marft demo}): the embedded tiny model and the arith planner/solver team,
  * held-out accuracy before, MARFT-A for a wall-clock budget, held-out accuracy after, a
  * before/after table, the final checkpoint ({@code out/checkpoints/final}) and {@code out/report.md}.
- * Training problems come from {@link ArithGenerator} seed {@value #TRAIN_SEED}; held-out ones from
- * seed {@value #HELDOUT_SEED}, leaving out any problem text that is also in the training set.
+ * Held-out problems are drawn first ({@link ArithGenerator} seed {@value #HELDOUT_SEED}, distinct), then
+ * training problems (seed {@value #TRAIN_SEED}) with every held-out text left out: both sets follow the
+ * task's own mix of problem shapes, and no held-out problem is ever trained on.
  */
 public final class Demo {
     static final long TRAIN_SEED = 1, HELDOUT_SEED = 424242;
@@ -58,8 +59,8 @@ public final class Demo {
         if (!Files.isRegularFile(model.resolve("config.json")))
             throw new InputError("the embedded model " + model + " is missing (it is made by the arith branch's pretraining): cannot run the demo");
         if (!(minutes > 0)) throw new InputError("--minutes must be positive, got " + minutes);
-        List<Problem> train = new ArithGenerator(TRAIN_SEED).generate(TRAIN_PROBLEMS);
-        List<Problem> held = heldOutSet(train, heldOut);
+        Split split = split(heldOut);
+        List<Problem> train = split.train(), held = split.heldOut();
         cfg.runDir = out.toString();
         cfg.datasetPath = write(out.resolve("data/train.json"), train).toString();
         cfg.evalDatasetPath = write(out.resolve("data/heldout.json"), held).toString();
@@ -83,17 +84,30 @@ public final class Demo {
         }
     }
 
-    static List<Problem> heldOutSet(List<Problem> train, int n) {
-        Set<String> seen = new HashSet<>();
-        for (Problem p : train) seen.add(p.problem());
+    /** The demo's problems: training and held-out sets with no problem text in common. */
+    record Split(List<Problem> train, List<Problem> heldOut) {}
+
+    /**
+     * {@code n} distinct held-out problems, then {@value #TRAIN_PROBLEMS} training problems that are none
+     * of them. (Leaving the training set's problems out of a held-out draw instead would keep only the
+     * rarer, harder shapes: every three-operand problem occurs among 20,000 draws.)
+     */
+    static Split split(int n) {
         ArithGenerator g = new ArithGenerator(HELDOUT_SEED);
-        List<Problem> out = new ArrayList<>();
-        for (int tries = 0; out.size() < n; tries++) {
-            if (tries > 100 * n) throw new IllegalStateException("cannot find " + n + " arith problems outside the training set");
+        Set<String> texts = new HashSet<>();
+        List<Problem> held = new ArrayList<>();
+        for (int tries = 0; held.size() < n; tries++) {
+            if (tries > 100 * n) throw new IllegalStateException("cannot find " + n + " distinct arith problems");
             Problem p = g.next();
-            if (seen.add(p.problem())) out.add(p);
+            if (texts.add(p.problem())) held.add(p);
         }
-        return out;
+        ArithGenerator t = new ArithGenerator(TRAIN_SEED);
+        List<Problem> train = new ArrayList<>(TRAIN_PROBLEMS);
+        while (train.size() < TRAIN_PROBLEMS) {
+            Problem p = t.next();
+            if (!texts.contains(p.problem())) train.add(p);
+        }
+        return new Split(train, held);
     }
 
     static Path write(Path file, List<Problem> problems) {
@@ -112,7 +126,7 @@ public final class Demo {
         String text = "# MARFT-A demo\n\n" + r.table() + String.format(Locale.ROOT, """
 
                 Team: %s (%s), model %s, RL settings %s (seed %d, sampling temperature %.2f, top-k %d).
-                Held-out problems: `%s` (ArithGenerator seed %d, none in the training set); evaluation at the
+                Held-out problems: `%s` (ArithGenerator seed %d, left out of the training set); evaluation at the
                 rollout's sampling, one attempt per problem, Wilson 95%% intervals.
                 Final checkpoint: `%s`; metrics: `%s`.
 

@@ -39,13 +39,16 @@ class DemoTest {
     }
 
     @Test
-    void heldOutProblemsAreNotInTheTrainingSet() {
-        List<Problem> train = new ArithGenerator(Demo.TRAIN_SEED).generate(2000);
+    void heldOutProblemsAreNeverTrainedOnAndKeepTheTasksMixOfShapes() {
+        Demo.Split split = Demo.split(300);
+        List<Problem> held = split.heldOut();
         Set<String> texts = new HashSet<>();
-        train.forEach(p -> texts.add(p.problem()));
-        List<Problem> held = Demo.heldOutSet(train, 200);
-        assertThat(held).hasSize(200);
-        assertThat(held).noneMatch(p -> texts.contains(p.problem()));
-        assertThat(held.stream().map(Problem::problem).distinct().count()).isEqualTo(200);
+        held.forEach(p -> texts.add(p.problem()));
+        assertThat(held).hasSize(300);
+        assertThat(texts).hasSize(300);
+        assertThat(split.train()).hasSize(Demo.TRAIN_PROBLEMS).noneMatch(p -> texts.contains(p.problem()));
+        // the generator draws 3 or 4 operands; both shapes are in the held-out set in similar shares
+        long threeOperands = held.stream().filter(p -> p.problem().split(" ").length == 7).count();
+        assertThat(threeOperands).isBetween(90L, 210L);
     }
 }
