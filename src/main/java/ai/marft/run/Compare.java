@@ -143,7 +143,7 @@ public final class Compare {
         String md = "# marft compare\n\n" + table(runs, o) + String.format(Locale.ROOT, """
 
                 Config `%s`; %.2f minutes of training per run (wall clock; a run stops after the iteration that crosses it);
-                seeds = config seed + 0..%d; held-out: %d arith problems (ArithGenerator seed %d, none in the training set),
+                seeds = config seed + 0..%d; held-out: %d arith problems (ArithGenerator seed %d, left out of the training set),
                 one attempt each at the rollout's sampling; abat = APPO with agent_iteration_interval %d; solo profiles `%s`.
                 Mean ± sample std over seeds.
                 """, configFile, o.minutes(), o.seeds() - 1, o.heldOut(), Demo.HELDOUT_SEED, o.abatInterval(), o.soloProfiles());
