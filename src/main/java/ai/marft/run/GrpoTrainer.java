@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * A critic-free baseline (GRPO-style group-relative advantages) for the same teams: the training
@@ -85,18 +84,6 @@ public final class GrpoTrainer extends TokenLevelLearner {
     /** The epochs: a policy step per minibatch for each agent the schedule selects (after warm-up); no critic. */
     @Override
     public UpdateStats update(TokenExperience x, long globalStep, long shuffleSeed) {
-        UpdateStats s = new UpdateStats(team.size());
-        int[] trained = globalStep >= cfg.warmupSteps ? schedule.trainedAgents(globalStep) : new int[0];
-        boolean[] seenFirst = new boolean[team.size()];
-        Random shuffle = new Random(shuffleSeed);
-        for (int epoch = 0; epoch < cfg.ppoEpoch; epoch++)
-            for (int[] rows : Minibatches.split(x.rows(), cfg.numMiniBatch, shuffle))
-                for (int i : trained) {
-                    AppoTrainer.PolicyStep p = TokenPolicyStep.run(engine, team.roles().get(i), state.agentOptimizer(i), cfg, params,
-                            losses, x, x.entries(rows, i));
-                    s.addPolicy(i, p, !seenFirst[i]);
-                    seenFirst[i] = true;
-                }
-        return s;
+        return epochs(x, globalStep, shuffleSeed, losses, null);
     }
 }

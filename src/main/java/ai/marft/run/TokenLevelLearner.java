@@ -9,11 +9,14 @@ import ai.marft.mas.Team;
 import ai.marft.mas.TeamPolicy;
 import ai.marft.rl.AdamW;
 import ai.marft.rl.AgentSchedule;
+import ai.marft.rl.PpoLosses;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
 
 /**
  * What the token-level learners ({@link TppoTrainer}, {@link GrpoTrainer}) share: adapters, critic,
@@ -56,6 +59,29 @@ abstract class TokenLevelLearner implements Learner<TokenExperience> {
                     }
             return new Decisions(prompts, actions, oldLp, longest);
         }
+    }
+
+    /**
+     * The PPO epochs: per seeded minibatch, {@code critic}'s step (null: no critic), then, once warm-up
+     * is over, a per-token policy step ({@link TokenPolicyStep}) for each agent the schedule selects.
+     */
+    protected UpdateStats epochs(TokenExperience x, long globalStep, long shuffleSeed, PpoLosses losses,
+                                 Function<int[], AppoTrainer.CriticStep> critic) {
+        UpdateStats s = new UpdateStats(team.size());
+        int[] trained = globalStep >= cfg.warmupSteps ? schedule.trainedAgents(globalStep) : new int[0];
+        boolean[] seenFirst = new boolean[team.size()];
+        Random shuffle = new Random(shuffleSeed);
+        for (int epoch = 0; epoch < cfg.ppoEpoch; epoch++)
+            for (int[] rows : Minibatches.split(x.rows(), cfg.numMiniBatch, shuffle)) {
+                if (critic != null) s.addCritic(critic.apply(rows));
+                for (int i : trained) {
+                    AppoTrainer.PolicyStep p = TokenPolicyStep.run(engine, team.roles().get(i), state.agentOptimizer(i), cfg, params,
+                            losses, x, x.entries(rows, i));
+                    s.addPolicy(i, p, !seenFirst[i]);
+                    seenFirst[i] = true;
+                }
+            }
+        return s;
     }
 
     @Override

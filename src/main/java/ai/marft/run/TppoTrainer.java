@@ -23,7 +23,6 @@ import ai.marft.rl.TokenBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 /**
  * MARFT-T's learner (the reference's TPPO; MARFT.md §4–§6 at token level): the critic
@@ -111,21 +110,7 @@ public final class TppoTrainer extends TokenLevelLearner {
      */
     @Override
     public UpdateStats update(TokenExperience x, long globalStep, long shuffleSeed) {
-        UpdateStats s = new UpdateStats(team.size());
-        int[] trained = globalStep >= cfg.warmupSteps ? schedule.trainedAgents(globalStep) : new int[0];
-        boolean[] seenFirst = new boolean[team.size()];
-        Random shuffle = new Random(shuffleSeed);
-        for (int epoch = 0; epoch < cfg.ppoEpoch; epoch++)
-            for (int[] rows : Minibatches.split(x.rows(), cfg.numMiniBatch, shuffle)) {
-                s.addCritic(criticStep(x, rows));
-                for (int i : trained) {
-                    AppoTrainer.PolicyStep p = TokenPolicyStep.run(engine, team.roles().get(i), state.agentOptimizer(i), cfg, params,
-                            policyLosses, x, x.entries(rows, i));
-                    s.addPolicy(i, p, !seenFirst[i]);
-                    seenFirst[i] = true;
-                }
-            }
-        return s;
+        return epochs(x, globalStep, shuffleSeed, policyLosses, rows -> criticStep(x, rows));
     }
 
     /** Clipped value loss over the valid tokens of the minibatch, accumulated over chunks; Adam step. */
