@@ -19,11 +19,7 @@ public record Experience(int steps, int envs, int agents, List<int[]> prompts, L
 
     /** Decisions of the given rows: all agents' ({@code agent} &lt; 0) or one agent's, row by row. */
     public int[] entries(int[] rows, int agent) {
-        int per = agent < 0 ? agents : 1;
-        int[] out = new int[rows.length * per];
-        for (int r = 0; r < rows.length; r++)
-            for (int k = 0; k < per; k++) out[r * per + k] = rows[r] * agents + (agent < 0 ? k : agent);
-        return out;
+        return Minibatches.entries(rows, agents, agent);
     }
 
     public int[] prompt(int d) {

@@ -22,11 +22,7 @@ public record TokenExperience(int steps, int envs, int agents, List<int[]> promp
 
     /** Decisions of the given rows: all agents' ({@code agent} &lt; 0) or one agent's, row by row. */
     public int[] entries(int[] rows, int agent) {
-        int per = agent < 0 ? agents : 1;
-        int[] out = new int[rows.length * per];
-        for (int r = 0; r < rows.length; r++)
-            for (int k = 0; k < per; k++) out[r * per + k] = rows[r] * agents + (agent < 0 ? k : agent);
-        return out;
+        return Minibatches.entries(rows, agents, agent);
     }
 
     /** Number of action tokens of the given decisions. */
