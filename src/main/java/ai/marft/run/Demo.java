@@ -57,7 +57,7 @@ public final class Demo {
         TrainConfig cfg = TrainConfigLoader.load(configFile, List.of());
         Path model = Path.of(cfg.modelNameOrPath);
         if (!Files.isRegularFile(model.resolve("config.json")))
-            throw new InputError("the embedded model " + model + " is missing (it is made by the arith branch's pretraining): cannot run the demo");
+            throw new InputError("the embedded model " + model + " is missing (it is made by `marft pretrain --out models/tiny-arith --seed 1`): cannot run the demo");
         if (!(minutes > 0)) throw new InputError("--minutes must be positive, got " + minutes);
         Split split = split(heldOut);
         List<Problem> train = split.train(), held = split.heldOut();
