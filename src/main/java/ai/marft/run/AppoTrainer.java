@@ -24,6 +24,7 @@ import ai.marft.rl.ActionBuffer;
 import ai.marft.rl.AdamW;
 import ai.marft.rl.AdvantageNorm;
 import ai.marft.rl.Gae;
+import ai.marft.rl.KlPenalty;
 import ai.marft.rl.AgentSchedule;
 import ai.marft.rl.LogprobNorm;
 import ai.marft.rl.PpoLosses;
@@ -141,6 +142,7 @@ public final class AppoTrainer implements Learner<Experience> {
         boolean policyPhase = globalStep >= cfg.warmupSteps;
         int[] trained = policyPhase ? schedule.trainedAgents(globalStep) : new int[0];
         boolean[] seenFirst = new boolean[team.size()];
+        if (x.klToBase() != null) s.setKlToBase(x.klToBase());
         java.util.Random shuffle = new java.util.Random(shuffleSeed);
         for (int epoch = 0; epoch < cfg.ppoEpoch; epoch++) {
             for (int[] rows : Minibatches.split(x.rows(), cfg.numMiniBatch, shuffle)) {
@@ -266,13 +268,15 @@ public final class AppoTrainer implements Learner<Experience> {
         all.addAll(List.of(b.bootstrapPrompts()));
         NDArray feats = criticFeatures(m, all, FEATURE_CHUNK_ROWS);
         double[] v = values(feats);
+        double[] kl = cfg.klCoef > 0 ? klToBase(b, prompts, actions) : null;
+        double[][][] rewards = kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), kl, cfg.klCoef);
         ActionBuffer buf = new ActionBuffer(steps, envs, agents);
         for (int t = 0; t < steps; t++)
             for (int e = 0; e < envs; e++) {
                 for (int i = 0; i < agents; i++) {
                     int k = (t * envs + e) * agents + i;
                     buf.record(t, e, i, v[k], oldLp[k]);
-                    buf.setReward(t, e, i, b.rewards()[t][e][i]);
+                    buf.setReward(t, e, i, rewards[t][e][i]);
                 }
                 buf.setDone(t, e, b.dones()[t][e]);
             }
@@ -288,7 +292,31 @@ public final class AppoTrainer implements Learner<Experience> {
                     advantages[k] = adv[t][e][i];
                 }
         NDArray decisionFeats = feats.get("0:{}", d);
-        return new Experience(steps, envs, agents, prompts, actions, texts, oldLp, java.util.Arrays.copyOf(v, d), returns, advantages, decisionFeats);
+        return new Experience(steps, envs, agents, prompts, actions, texts, oldLp, java.util.Arrays.copyOf(v, d), returns, advantages, decisionFeats, kl);
+    }
+
+    /** Per decision, log π(a|o) − log π_base(a|o) over the action's tokens (the base scored in chunks, no gradient). */
+    private double[] klToBase(RolloutBatch b, List<int[]> prompts, List<int[]> actions) {
+        double[] kl = new double[prompts.size()];
+        for (int s = 0; s < prompts.size(); s += FEATURE_CHUNK_ROWS) {
+            int end = Math.min(prompts.size(), s + FEATURE_CHUNK_ROWS);
+            try (NDManager m = engine.model().manager().newSubManager()) {
+                ActionScores sc = engine.scoreActions(m, prompts.subList(s, end), actions.subList(s, end), null, params, false);
+                float[] lp = sc.logprobs().toFloatArray();
+                int amax = (int) sc.logprobs().getShape().get(1);
+                for (int k = s; k < end; k++) {
+                    int at = (k - s) * amax;
+                    kl[k] = KlPenalty.estimate(decision(b, k).logprobs(), java.util.Arrays.copyOfRange(lp, at, at + actions.get(k).length));
+                }
+            }
+        }
+        return kl;
+    }
+
+    /** Decision d = (t·envs + e)·agents + i of the rollout. */
+    private static AgentStep decision(RolloutBatch b, int d) {
+        int agents = b.agents(), envs = b.envs();
+        return b.action(d / agents / envs, (d / agents) % envs, d % agents);
     }
 
     /** Values V(o) of the critic for hidden states [D, H] (no gradient). */

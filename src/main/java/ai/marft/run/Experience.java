@@ -9,10 +9,12 @@ import java.util.List;
  * prompt and action ids, action texts, behaviour log-probs (normalised by the configured mode),
  * critic values, GAE returns and normalised advantages, and the frozen base's hidden state at each
  * prompt's last token (computed once per iteration; only the critic's small MLP runs per epoch).
- * A row is one (t, e) with all its agents.
+ * A row is one (t, e) with all its agents. {@code klToBase}: per decision log π − log π_base of the
+ * action (null unless {@code kl_coef} is on).
  */
 public record Experience(int steps, int envs, int agents, List<int[]> prompts, List<int[]> actions, String[] texts,
-                         double[] oldLogProbs, double[] values, double[] returns, double[] advantages, NDArray criticFeatures) {
+                         double[] oldLogProbs, double[] values, double[] returns, double[] advantages, NDArray criticFeatures,
+                         double[] klToBase) {
     public int rows() {
         return steps * envs;
     }

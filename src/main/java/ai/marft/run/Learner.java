@@ -54,6 +54,9 @@ public interface Learner<X> extends AutoCloseable {
 
     /** An {@link InputError} unless algorithm_name is APPO, TPPO or GRPO (GRPO: groups of at least 2 that divide n_rollout_threads). */
     static void checkAlgorithm(TrainConfig cfg) {
+        if (!(cfg.klCoef >= 0)) throw new InputError("kl_coef must be 0 or more, got " + cfg.klCoef);
+        if (cfg.klCoef > 0 && !"APPO".equals(cfg.algorithmName))
+            throw new InputError("kl_coef: the KL-to-base penalty is implemented for APPO only, not " + cfg.algorithmName);
         switch (cfg.algorithmName == null ? "" : cfg.algorithmName) {
             case "APPO", "TPPO" -> { }
             case "GRPO" -> {

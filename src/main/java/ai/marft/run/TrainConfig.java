@@ -57,6 +57,8 @@ public final class TrainConfig {
     @JsonProperty("use_linear_lr_decay") public boolean useLinearLrDecay = false;
     /** Ours: the reference hard-codes these (1e-3 action level, 1.7e-6 token level); null = those values. */
     @JsonProperty("target_kl") public Double targetKl;
+    /** Ours (APPO): per-action KL-to-base penalty in each agent's reward, as InstructGPT's PPO; 0 = the reference (none). */
+    @JsonProperty("kl_coef") public double klCoef = 0;
     @JsonProperty("agent_iteration_interval") public int agentIterationInterval = 1000;
     @JsonProperty("group_size") public int groupSize = 4; // ours: samples per problem for GRPO
 

@@ -15,6 +15,7 @@ public final class UpdateStats {
     private int criticSteps;
     private final double[] loss, entropy, kl, clip, gradNorm, firstRatioDeviation;
     private final int[] steps, skipped;
+    private double[] klToBase; // per agent, mean over the rollout's decisions; null when kl_coef is off
 
     UpdateStats(int agents) {
         loss = new double[agents];
@@ -42,6 +43,13 @@ public final class UpdateStats {
         steps[i]++;
         if (s.skipped()) skipped[i]++;
         if (first) firstRatioDeviation[i] = s.maxRatioDeviation();
+    }
+
+    /** Per-decision KL-to-base estimates d = (t·envs + e)·agents + i, averaged per agent. */
+    void setKlToBase(double[] perDecision) {
+        int agents = loss.length;
+        klToBase = new double[agents];
+        for (int d = 0; d < perDecision.length; d++) klToBase[d % agents] += perDecision[d] / (perDecision.length / agents);
     }
 
     /** Whether agent i took part in this update's policy phase. */
@@ -82,6 +90,7 @@ public final class UpdateStats {
             m.put("approx_kl_" + r, kl[i] / steps[i]);
             m.put("first_ratio_dev_" + r, firstRatioDeviation[i]);
         }
+        if (klToBase != null) for (int i = 0; i < roles.size(); i++) m.put("kl_to_base_" + roles.get(i), klToBase[i]);
         return m;
     }
 

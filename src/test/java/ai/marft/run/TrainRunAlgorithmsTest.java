@@ -6,6 +6,7 @@ import ai.marft.env.Problem;
 import ai.marft.env.arith.ArithGenerator;
 import ai.marft.lm.TinyModels;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,8 +20,9 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
-/** TrainRun with --algorithm_name TPPO and GRPO: end to end, exact resume, metrics, input checks; GRPO's repeated problem order. */
+/** TrainRun with --algorithm_name TPPO and GRPO: end to end, exact resume, metrics, input checks; GRPO's repeated problem order; APPO's KL-to-base penalty. */
 class TrainRunAlgorithmsTest {
     @TempDir
     Path tmp;
@@ -76,6 +78,38 @@ class TrainRunAlgorithmsTest {
                 .hasMessage("algorithm_name PPO: expected APPO (MARFT-A), TPPO (MARFT-T) or GRPO");
         assertThatThrownBy(() -> new TrainRun(config("GRPO", "x", "--group_size", "3"), null)).isInstanceOf(InputError.class)
                 .hasMessage("GRPO: group_size (3) must be at least 2 and divide n_rollout_threads (2)");
+    }
+
+    @Test
+    void klPenaltyIsZeroWhileTheAdaptersAreFreshAndChangesNothingThen() throws IOException {
+        String[] appo = {"--agent_iteration_interval", "0", "--num_env_steps", "8"};
+        try (TrainRun run = new TrainRun(config("APPO", "plain", appo), null)) {
+            run.run(-1, 0, null);
+        }
+        String[] withKl = {"--agent_iteration_interval", "0", "--num_env_steps", "8", "--kl_coef", "0.5"};
+        try (TrainRun run = new TrainRun(config("APPO", "kl", withKl), null)) {
+            run.run(-1, 0, null);
+        }
+        List<JsonNode> plain = TrainRunTest.metrics(tmp.resolve("plain")), kl = TrainRunTest.metrics(tmp.resolve("kl"));
+        assertThat(kl).hasSize(2);
+        // iteration 1: B = 0, so every adapter's policy is the base's: no penalty (up to the float error between
+        // the sampler's cached log-probs and the scorer's, ~1e-5 per token), the same update
+        for (String role : List.of("planner", "solver")) assertThat(kl.get(0).get("kl_to_base_" + role).asDouble()).isCloseTo(0, within(1e-4));
+        ObjectNode first = kl.get(0).deepCopy();
+        first.remove(List.of("kl_to_base_planner", "kl_to_base_solver"));
+        assertThat(first.properties().stream().map(java.util.Map.Entry::getKey).toList())
+                .isEqualTo(plain.get(0).properties().stream().map(java.util.Map.Entry::getKey).toList());
+        first.properties().forEach(f -> {
+            JsonNode want = plain.get(0).get(f.getKey());
+            if (want.isNumber()) assertThat(f.getValue().asDouble()).as(f.getKey()).isCloseTo(want.asDouble(), within(1e-3 * Math.max(1, Math.abs(want.asDouble()))));
+            else assertThat(f.getValue()).as(f.getKey()).isEqualTo(want);
+        });
+        // iteration 2: the adapters moved, so the estimate is no longer zero and the update differs
+        assertThat(Math.abs(kl.get(1).get("kl_to_base_planner").asDouble()) + Math.abs(kl.get(1).get("kl_to_base_solver").asDouble()))
+                .isGreaterThan(1e-3);
+        assertThat(kl.get(1).get("value_loss")).isNotEqualTo(plain.get(1).get("value_loss"));
+        assertThatThrownBy(() -> new TrainRun(config("TPPO", "x", "--kl_coef", "0.1"), null)).isInstanceOf(InputError.class)
+                .hasMessage("kl_coef: the KL-to-base penalty is implemented for APPO only, not TPPO");
     }
 
     @Test
