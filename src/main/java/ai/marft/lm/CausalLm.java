@@ -43,6 +43,8 @@ public final class CausalLm implements AutoCloseable {
     private final NDArray embed;      // [V, H]
     private NDArray lmHeadT;          // [H, V] (a view of embed when tied)
     private NDArray[][] transposed;   // per block: qkvᵀ, oᵀ, gateUpᵀ, downᵀ views (frozen weights only)
+    private Gemv[][] gemv;            // per block: qkv, o, gateUp, down single-row products (frozen weights only)
+    private Gemv lmHeadGemv;
     private boolean trainable;        // then every forward transposes afresh (see setTrainable)
     private final NDArray lmHead;     // [V, H] untied only, else null
     private final NDArray finalNorm;
@@ -122,6 +124,12 @@ public final class CausalLm implements AutoCloseable {
             Block b = blocks[l];
             transposed[l] = new NDArray[]{b.qkv.transpose(), b.o.transpose(), b.gateUp.transpose(), b.down.transpose()};
         }
+        gemv = new Gemv[blocks.length][];
+        for (int l = 0; l < blocks.length; l++) {
+            Block b = blocks[l];
+            gemv[l] = new Gemv[]{Gemv.over(b.qkv), Gemv.over(b.o), Gemv.over(b.gateUp), Gemv.over(b.down)};
+        }
+        lmHeadGemv = Gemv.over(lmHead != null ? lmHead : embed);
     }
 
     /** A model of config c with HF-style random init (normal 0.02, norms 1, biases 0), seeded through the engine RNG. */
@@ -195,8 +203,9 @@ public final class CausalLm implements AutoCloseable {
         for (int l = 0; l < blocks.length; l++) {
             Block bl = blocks[l];
             NDArray[] wt = trainable ? new NDArray[4] : transposed[l];
+            Gemv[] gv = trainable ? new Gemv[4] : gemv[l];
             NDArray h = rmsNorm(x, bl.inNorm);
-            NDArray qkv = linear(h, bl.qkv, wt[0]);
+            NDArray qkv = linear(h, bl.qkv, wt[0], gv[0]);
             if (bl.qkvBias != null) qkv = qkv.add(bl.qkvBias);
             NDList parts = qkv.split(new long[]{qd, qd + kd}, 2);
             NDArray q = lora.apply(l, LoraTarget.Q, h, parts.get(0));
@@ -213,15 +222,15 @@ public final class CausalLm implements AutoCloseable {
             NDArray scores = q.reshape(b, config.kvHeads(), g * t, d).matMul(k.transpose(0, 1, 3, 2)).add(groupedMask);
             NDArray ctx = scores.softmax(3).matMul(v)                   // [B,Hkv,G*T,D]
                     .reshape(b, config.heads(), t, d).transpose(0, 2, 1, 3).reshape(b, t, qd);
-            NDArray o = lora.apply(l, LoraTarget.O, ctx, linear(ctx, bl.o, wt[1]));
+            NDArray o = lora.apply(l, LoraTarget.O, ctx, linear(ctx, bl.o, wt[1], gv[1]));
             if (bl.oBias != null) o = o.add(bl.oBias);
             x = x.add(o);
             h = rmsNorm(x, bl.postNorm);
-            NDList gu = linear(h, bl.gateUp, wt[2]).split(2, 2);
+            NDList gu = linear(h, bl.gateUp, wt[2], gv[2]).split(2, 2);
             NDArray gate = lora.apply(l, LoraTarget.GATE, h, gu.get(0));
             NDArray up = lora.apply(l, LoraTarget.UP, h, gu.get(1));
             NDArray act = gate.mul(Activation.sigmoid(gate)).mul(up);
-            x = x.add(lora.apply(l, LoraTarget.DOWN, act, linear(act, bl.down, wt[3])));
+            x = x.add(lora.apply(l, LoraTarget.DOWN, act, linear(act, bl.down, wt[3], gv[3])));
         }
         return rmsNorm(x, finalNorm);
     }
@@ -238,16 +247,24 @@ public final class CausalLm implements AutoCloseable {
 
     /** Logits [..., V] of final hidden states [..., H]. */
     public NDArray logits(NDArray hidden) {
-        return linear(hidden, lmHead != null ? lmHead : embed, trainable ? null : lmHeadT);
+        return linear(hidden, lmHead != null ? lmHead : embed, trainable ? null : lmHeadT, trainable ? null : lmHeadGemv);
     }
 
     /** Up to this many rows, a linear layer runs as (W xᵀ)ᵀ: the GEMV then reads W in storage order (~25% faster decode). */
     private static final long FEW_ROWS = 16;
 
-    /** x [..., in] · Wᵀ for W [out, in] (wT its cached transposed view, or null to transpose now). */
-    private static NDArray linear(NDArray x, NDArray w, NDArray wT) {
+    /**
+     * x [..., in] · Wᵀ for W [out, in] (wT its cached transposed view, or null to transpose now; g its
+     * single-row product, or null). One row with no gradient to carry (batch-1 decoding) goes through g.
+     */
+    private static NDArray linear(NDArray x, NDArray w, NDArray wT, Gemv g) {
         Shape s = x.getShape();
         long in = s.get(s.dimension() - 1), rows = s.size() / in;
+        if (rows == 1 && g != null && !x.hasGradient()) {
+            long[] outShape = s.getShape().clone();
+            outShape[outShape.length - 1] = g.rows();
+            return Owned.of(x.getManager().create(g.times(x.toFloatArray()), new Shape(outShape)));
+        }
         if (rows > FEW_ROWS) {
             if (wT != null) return x.matMul(wT);
             NDArray t = w.transpose();

@@ -71,10 +71,11 @@ public final class EngineBench {
     public ObjectNode run(Path dir) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         ObjectNode machine = out.putObject("machine");
-        double peak = matmulGflops(), bandwidth = memoryReadGbs(), gemv = gemvReadGbs();
+        double peak = matmulGflops(), bandwidth = memoryReadGbs(), gemv = gemvReadGbs(false);
         machine.put("matmul_gflops", round(peak));
         machine.put("memory_read_gbs", round(bandwidth));
         machine.put("gemv_read_gbs", round(gemv));
+        machine.put("library_gemv_read_gbs", round(gemvReadGbs(true)));
         machine.put("cpus", Runtime.getRuntime().availableProcessors());
         machine.put("tensor_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
         long t0 = System.nanoTime();
@@ -94,7 +95,7 @@ public final class EngineBench {
             out.put("decode_b1_tokens_per_s", round(b1));
             out.put("decode_b1_bound_tokens_per_s", round(bound));
             out.put("decode_b1_ratio_to_bandwidth_bound", round(b1 / bound));
-            // the library's own matrix-vector product is slower than a plain read: the bound it allows
+            // the bound our matrix-vector product allows (what batch-1 decoding runs on)
             out.put("decode_b1_ratio_to_gemv_bound", round(b1 / (gemv * 1e9 / (params * 4.0))));
             double b16 = decode(engine, 16);
             out.put("decode_b16_tokens_per_s", round(b16));
@@ -163,18 +164,25 @@ public final class EngineBench {
         }
     }
 
-    /** A [151936, 896] fp32 matrix times a vector (the batch-1 decode kernel): bytes of the matrix per second. */
-    private double gemvReadGbs() {
+    /**
+     * A [151936, 896] fp32 matrix times a vector (the batch-1 decode kernel: the LM head's shape), as bytes
+     * of the matrix per second: {@code library} through the engine's matmul, else our {@link Gemv}
+     * (what decoding uses for one row).
+     */
+    private double gemvReadGbs(boolean library) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray w = m.randomUniform(-1, 1, new Shape(151936, 896)), x = m.randomUniform(-1, 1, new Shape(896, 1));
-            w.matMul(x).close();
+            Gemv ours = Gemv.over(w);
+            float[] xs = x.toFloatArray();
+            Runnable product = library || ours == null ? () -> w.matMul(x).close() : () -> ours.times(xs);
+            product.run();
             double[] g = new double[Math.max(5, runs)];
             for (int i = 0; i < g.length; i++) {
                 long t0 = System.nanoTime();
-                w.matMul(x).close();
+                product.run();
                 g[i] = w.getShape().size() * 4.0 / secs(t0) / 1e9;
             }
-            progress(String.format("matrix-vector read: %.1f GB/s (median)", median(g)));
+            progress(String.format("matrix-vector read (%s): %.1f GB/s (median)", library ? "library" : "ours", median(g)));
             return median(g);
         }
     }

@@ -55,19 +55,29 @@ class GenerationTest {
 
     @Test
     void cachedDecodingGivesTheLogitsOfAFullForward() {
-        List<String> adapters = Arrays.asList("a", null, "b");
+        cachedLogitsMatchFullForward(PROMPTS, Arrays.asList("a", null, "b"));
+    }
+
+    /** Batch 1 decodes through the single-row product (Gemv), with and without an adapter. */
+    @Test
+    void batchOneDecodingGivesTheLogitsOfAFullForward() {
+        cachedLogitsMatchFullForward(List.of(PROMPTS.getFirst()), Arrays.asList("b"));
+        cachedLogitsMatchFullForward(List.of(PROMPTS.get(1)), Arrays.asList((String) null));
+    }
+
+    private static void cachedLogitsMatchFullForward(List<int[]> prompts, List<String> adapters) {
         int vocab = engine.model().config().vocabSize();
         List<float[]> steps = new ArrayList<>();
         engine.observer = (step, logits) -> steps.add(logits.clone());
         List<Generation> gens;
         try {
-            gens = engine.generate(PROMPTS, adapters, new SamplingParams(6, 0.0, 0, 1.0), 0);
+            gens = engine.generate(prompts, adapters, new SamplingParams(6, 0.0, 0, 1.0), 0);
         } finally {
             engine.observer = null;
         }
         assertThat(steps).hasSize(6);
-        for (int b = 0; b < PROMPTS.size(); b++) {
-            int[] p = PROMPTS.get(b), full = Arrays.copyOf(p, p.length + 5);
+        for (int b = 0; b < prompts.size(); b++) {
+            int[] p = prompts.get(b), full = Arrays.copyOf(p, p.length + 5);
             System.arraycopy(gens.get(b).tokens(), 0, full, p.length, 5);
             float[] ref = engine.fullLogits(List.of(full), adapters.get(b)); // [1, L, V], alone
             for (int s = 0; s < 6; s++) {

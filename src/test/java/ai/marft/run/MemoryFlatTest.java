@@ -32,7 +32,7 @@ class MemoryFlatTest {
                 .map(p -> Json.MAPPER.createObjectNode().put("problem", p.problem()).put("final_answer", p.finalAnswer())).toList());
         Path profiles = Path.of("configs/arith_dual.json");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "--enable-native-access=ALL-UNNAMED",
+                "-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector",
                 "-cp", System.getProperty("java.class.path"), "ai.marft.cli.Main", "train", "--threads", "1",
                 "--model_name_or_path", model.toString(), "--profile_path", profiles.toString(),
                 "--dataset_path", data.toString(), "--env_name", "arith", "--run_dir", tmp.resolve("run").toString(),
