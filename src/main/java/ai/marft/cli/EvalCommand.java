@@ -24,7 +24,7 @@ import java.util.List;
 
 /** {@code marft eval}: accuracy of a team (base model, or a checkpoint's adapters) on a dataset. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a team on a question/answer dataset: accuracy with 95% CI, per-agent well-formedness, tokens/s.",
+        description = {"Evaluate a team on a question/answer dataset: accuracy with 95%% CI, per-agent well-formedness, tokens/s.",
                 "With --checkpoint, model, profiles, task and sampling default to the ones the checkpoint was trained with."})
 public final class EvalCommand implements Runnable {
     @Option(names = "--model", description = "base model folder (HF layout)")

@@ -34,8 +34,10 @@ final class Gemv {
     }
 
     /**
-     * A product over the memory of {@code weight} [out, in] (contiguous float32 on the CPU), or null when
-     * PyTorch does not hand out its buffer directly (then the caller uses the library's product).
+     * A product over the memory of {@code weight} [out, in] (float32 on the CPU), or null when PyTorch does
+     * not hand out its buffer directly (then the caller uses the library's product). The weight must be
+     * contiguous, as the model's loaded and fused weights are: for a strided view DJL would hand out the
+     * buffer of a temporary contiguous copy instead.
      */
     static Gemv over(NDArray weight) {
         if (weight.getDataType() != DataType.FLOAT32 || weight.getShape().dimension() != 2 || !(weight instanceof PtNDArray pt))

@@ -37,7 +37,8 @@ class MemoryFlatTest {
                 "--model_name_or_path", model.toString(), "--profile_path", profiles.toString(),
                 "--dataset_path", data.toString(), "--env_name", "arith", "--run_dir", tmp.resolve("run").toString(),
                 "--n_rollout_threads", "4", "--horizon", "2", "--max_new_tokens", "8", "--lr", "1e-3",
-                "--agent_iteration_interval", "0", "--save_interval", "100", "--target_kl", "1", "--iterations", "200"));
+                "--agent_iteration_interval", "0", "--save_interval", "100", "--target_kl", "1", "--kl_coef", "0.1", // as the demo
+                "--iterations", "200"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("train.log").toFile()).start();
         assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("training finished").isTrue();
         assertThat(p.exitValue()).as("exit status; log:%n%s", Files.readString(tmp.resolve("train.log"))).isZero();
