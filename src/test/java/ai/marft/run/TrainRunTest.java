@@ -37,7 +37,8 @@ class TrainRunTest {
                 "--n_rollout_threads", "2", "--episode_length", "2", "--horizon", "3", "--num_env_steps", "16",
                 "--max_new_tokens", "6", "--temperature", "0.8", "--lr", "1e-2", "--critic_lr", "1e-3", "--lora_r", "4",
                 "--ppo_epoch", "2", "--num_mini_batch", "2", "--gradient_cp_steps", "2", "--agent_iteration_interval", "1",
-                "--target_kl", "10", "--save_interval", "2", "--seed", "5", "--use_linear_lr_decay"));
+                "--target_kl", "10", "--save_interval", "2", "--seed", "5", "--use_linear_lr_decay",
+                "--kl_coef", "0.1")); // the demo's KL-to-base penalty: resume must stay exact with it too
         assertThat(c.iterations()).isEqualTo(4);
         return c;
     }
