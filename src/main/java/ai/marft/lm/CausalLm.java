@@ -45,6 +45,8 @@ public final class CausalLm implements AutoCloseable {
     private NDArray[][] transposed;   // per block: qkvᵀ, oᵀ, gateUpᵀ, downᵀ views (frozen weights only)
     private Gemv[][] gemv;            // per block: qkv, o, gateUp, down single-row products (frozen weights only)
     private Gemv lmHeadGemv;
+    /** Whether the JVM runs with {@code --add-modules jdk.incubator.vector} (else decoding uses the library's product). */
+    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     private boolean trainable;        // then every forward transposes afresh (see setTrainable)
     private final NDArray lmHead;     // [V, H] untied only, else null
     private final NDArray finalNorm;
@@ -127,9 +129,9 @@ public final class CausalLm implements AutoCloseable {
         gemv = new Gemv[blocks.length][];
         for (int l = 0; l < blocks.length; l++) {
             Block b = blocks[l];
-            gemv[l] = new Gemv[]{Gemv.over(b.qkv), Gemv.over(b.o), Gemv.over(b.gateUp), Gemv.over(b.down)};
+            gemv[l] = VECTOR_API ? new Gemv[]{Gemv.over(b.qkv), Gemv.over(b.o), Gemv.over(b.gateUp), Gemv.over(b.down)} : new Gemv[4];
         }
-        lmHeadGemv = Gemv.over(lmHead != null ? lmHead : embed);
+        lmHeadGemv = VECTOR_API ? Gemv.over(lmHead != null ? lmHead : embed) : null;
     }
 
     /** A model of config c with HF-style random init (normal 0.02, norms 1, biases 0), seeded through the engine RNG. */

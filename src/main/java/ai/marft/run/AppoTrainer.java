@@ -268,7 +268,7 @@ public final class AppoTrainer implements Learner<Experience> {
         all.addAll(List.of(b.bootstrapPrompts()));
         NDArray feats = criticFeatures(m, all, FEATURE_CHUNK_ROWS);
         double[] v = values(feats);
-        double[] kl = cfg.klCoef > 0 ? klToBase(b, prompts, actions) : null;
+        double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(engine, params, b, prompts, actions, FEATURE_CHUNK_ROWS) : null;
         double[][][] rewards = kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), kl, cfg.klCoef);
         ActionBuffer buf = new ActionBuffer(steps, envs, agents);
         for (int t = 0; t < steps; t++)
@@ -293,30 +293,6 @@ public final class AppoTrainer implements Learner<Experience> {
                 }
         NDArray decisionFeats = feats.get("0:{}", d);
         return new Experience(steps, envs, agents, prompts, actions, texts, oldLp, java.util.Arrays.copyOf(v, d), returns, advantages, decisionFeats, kl);
-    }
-
-    /** Per decision, log π(a|o) − log π_base(a|o) over the action's tokens (the base scored in chunks, no gradient). */
-    private double[] klToBase(RolloutBatch b, List<int[]> prompts, List<int[]> actions) {
-        double[] kl = new double[prompts.size()];
-        for (int s = 0; s < prompts.size(); s += FEATURE_CHUNK_ROWS) {
-            int end = Math.min(prompts.size(), s + FEATURE_CHUNK_ROWS);
-            try (NDManager m = engine.model().manager().newSubManager()) {
-                ActionScores sc = engine.scoreActions(m, prompts.subList(s, end), actions.subList(s, end), null, params, false);
-                float[] lp = sc.logprobs().toFloatArray();
-                int amax = (int) sc.logprobs().getShape().get(1);
-                for (int k = s; k < end; k++) {
-                    int at = (k - s) * amax;
-                    kl[k] = KlPenalty.estimate(decision(b, k).logprobs(), java.util.Arrays.copyOfRange(lp, at, at + actions.get(k).length));
-                }
-            }
-        }
-        return kl;
-    }
-
-    /** Decision d = (t·envs + e)·agents + i of the rollout. */
-    private static AgentStep decision(RolloutBatch b, int d) {
-        int agents = b.agents(), envs = b.envs();
-        return b.action(d / agents / envs, (d / agents) % envs, d % agents);
     }
 
     /** Values V(o) of the critic for hidden states [D, H] (no gradient). */
