@@ -122,13 +122,10 @@ public final class CausalLm implements AutoCloseable {
         if (lmHeadT != null) lmHeadT.close();
         lmHeadT = (lmHead != null ? lmHead : embed).transpose();
         transposed = new NDArray[blocks.length][];
-        for (int l = 0; l < blocks.length; l++) {
-            Block b = blocks[l];
-            transposed[l] = new NDArray[]{b.qkv.transpose(), b.o.transpose(), b.gateUp.transpose(), b.down.transpose()};
-        }
         gemv = new Gemv[blocks.length][];
         for (int l = 0; l < blocks.length; l++) {
             Block b = blocks[l];
+            transposed[l] = new NDArray[]{b.qkv.transpose(), b.o.transpose(), b.gateUp.transpose(), b.down.transpose()};
             gemv[l] = VECTOR_API ? new Gemv[]{Gemv.over(b.qkv), Gemv.over(b.o), Gemv.over(b.gateUp), Gemv.over(b.down)} : new Gemv[4];
         }
         lmHeadGemv = VECTOR_API ? Gemv.over(lmHead != null ? lmHead : embed) : null;

@@ -8,8 +8,10 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.stream.IntStream;
 
 /**
  * Single-row matrix-vector product y = W·x straight from a frozen weight's memory, for batch-1 decoding.
@@ -23,6 +25,7 @@ final class Gemv {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int ROWS = 4; // rows per pass: x is loaded once for four rows of W
     private static final int MIN_ROWS_PER_THREAD = 1024; // below this, starting threads costs more than it saves
+    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MemorySegment w;
     private final int out, in;
@@ -62,7 +65,7 @@ final class Gemv {
             rows(x, y, 0, out);
         } else { // as many slices as the engine has tensor threads, in blocks of four rows
             int per = (out / parts + ROWS - 1) / ROWS * ROWS;
-            java.util.stream.IntStream.range(0, parts).parallel().forEach(p -> rows(x, y, Math.min(out, p * per), Math.min(out, (p + 1) * per)));
+            IntStream.range(0, parts).parallel().forEach(p -> rows(x, y, Math.min(out, p * per), Math.min(out, (p + 1) * per)));
         }
         return y;
     }
@@ -109,6 +112,6 @@ final class Gemv {
     }
 
     private float at(long rowStart, int i) {
-        return w.get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), rowStart + (long) i * Float.BYTES);
+        return w.get(FLOAT_LE, rowStart + (long) i * Float.BYTES);
     }
 }

@@ -252,6 +252,7 @@ public final class AppoTrainer implements Learner<Experience> {
     public Experience prepare(NDManager m, RolloutBatch b) {
         int steps = b.steps(), envs = b.envs(), agents = b.agents(), d = steps * envs * agents;
         List<int[]> prompts = new ArrayList<>(d), actions = new ArrayList<>(d);
+        List<AgentStep> decisions = new ArrayList<>(d);
         String[] texts = new String[d];
         double[] oldLp = new double[d];
         for (int t = 0; t < steps; t++)
@@ -259,6 +260,7 @@ public final class AppoTrainer implements Learner<Experience> {
                 for (int i = 0; i < agents; i++) {
                     AgentStep a = b.action(t, e, i);
                     int k = prompts.size();
+                    decisions.add(a);
                     prompts.add(a.promptTokens());
                     actions.add(a.actionTokens());
                     texts[k] = a.actionText();
@@ -268,7 +270,7 @@ public final class AppoTrainer implements Learner<Experience> {
         all.addAll(List.of(b.bootstrapPrompts()));
         NDArray feats = criticFeatures(m, all, FEATURE_CHUNK_ROWS);
         double[] v = values(feats);
-        double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(engine, params, b, prompts, actions, FEATURE_CHUNK_ROWS) : null;
+        double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(engine, params, decisions, FEATURE_CHUNK_ROWS) : null;
         double[][][] rewards = kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), kl, cfg.klCoef);
         ActionBuffer buf = new ActionBuffer(steps, envs, agents);
         for (int t = 0; t < steps; t++)

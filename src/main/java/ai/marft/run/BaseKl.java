@@ -5,7 +5,6 @@ import ai.marft.lm.ActionScores;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;
 import ai.marft.mas.AgentStep;
-import ai.marft.mas.RolloutBatch;
 import ai.marft.rl.KlPenalty;
 
 import java.util.Arrays;
@@ -16,31 +15,25 @@ final class BaseKl {
     private BaseKl() {}
 
     /**
-     * For each decision d = (t·envs + e)·agents + i, log π(a|o) − log π_base(a|o) over the action's tokens:
-     * the behaviour log-probs the rollout recorded against the frozen base's (no adapter, no gradient,
-     * {@code chunkRows} decisions per forward), both under the rollout's sampling {@code params}.
+     * For each decision, log π(a|o) − log π_base(a|o) over the action's tokens: the behaviour log-probs the
+     * rollout recorded against the frozen base's (no adapter, no gradient, {@code chunkRows} decisions per
+     * forward), both under the rollout's sampling {@code params}.
      */
-    static double[] perDecision(LmEngine engine, SamplingParams params, RolloutBatch b, List<int[]> prompts,
-                                List<int[]> actions, int chunkRows) {
-        double[] kl = new double[prompts.size()];
-        for (int s = 0; s < prompts.size(); s += chunkRows) {
-            int end = Math.min(prompts.size(), s + chunkRows);
+    static double[] perDecision(LmEngine engine, SamplingParams params, List<AgentStep> decisions, int chunkRows) {
+        double[] kl = new double[decisions.size()];
+        for (int s = 0; s < decisions.size(); s += chunkRows) {
+            List<AgentStep> chunk = decisions.subList(s, Math.min(decisions.size(), s + chunkRows));
             try (NDManager m = engine.model().manager().newSubManager()) {
-                ActionScores sc = engine.scoreActions(m, prompts.subList(s, end), actions.subList(s, end), null, params, false);
+                ActionScores sc = engine.scoreActions(m, chunk.stream().map(AgentStep::promptTokens).toList(),
+                        chunk.stream().map(AgentStep::actionTokens).toList(), null, params, false);
                 float[] lp = sc.logprobs().toFloatArray();
                 int amax = (int) sc.logprobs().getShape().get(1);
-                for (int k = s; k < end; k++) {
-                    int at = (k - s) * amax;
-                    kl[k] = KlPenalty.estimate(decision(b, k).logprobs(), Arrays.copyOfRange(lp, at, at + actions.get(k).length));
+                for (int k = 0; k < chunk.size(); k++) {
+                    AgentStep a = chunk.get(k);
+                    kl[s + k] = KlPenalty.estimate(a.logprobs(), Arrays.copyOfRange(lp, k * amax, k * amax + a.actionTokens().length));
                 }
             }
         }
         return kl;
-    }
-
-    /** Decision d = (t·envs + e)·agents + i of the rollout. */
-    private static AgentStep decision(RolloutBatch b, int d) {
-        int agents = b.agents(), envs = b.envs();
-        return b.action(d / agents / envs, (d / agents) % envs, d % agents);
     }
 }

@@ -52,7 +52,10 @@ public interface Learner<X> extends AutoCloseable {
         };
     }
 
-    /** An {@link InputError} unless algorithm_name is APPO, TPPO or GRPO (GRPO: groups of at least 2 that divide n_rollout_threads). */
+    /**
+     * An {@link InputError} unless algorithm_name is APPO, TPPO or GRPO (GRPO: groups of at least 2 that divide
+     * n_rollout_threads) and kl_coef is 0 or more (above 0 for APPO only).
+     */
     static void checkAlgorithm(TrainConfig cfg) {
         if (!(cfg.klCoef >= 0)) throw new InputError("kl_coef must be 0 or more, got " + cfg.klCoef);
         if (cfg.klCoef > 0 && !"APPO".equals(cfg.algorithmName))
