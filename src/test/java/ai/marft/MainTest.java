@@ -1,6 +1,7 @@
 package ai.marft;
 
 import ai.marft.cli.Main;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,6 +1,6 @@
 package ai.marft.cli;
 
-import ai.marft.run.Compare;
+import ai.marft.jobs.Compare;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

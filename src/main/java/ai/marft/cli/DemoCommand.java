@@ -1,6 +1,6 @@
 package ai.marft.cli;
 
-import ai.marft.run.Demo;
+import ai.marft.jobs.Demo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

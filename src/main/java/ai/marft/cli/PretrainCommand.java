@@ -3,10 +3,10 @@ package ai.marft.cli;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.marft.InputError;
-import ai.marft.run.pretrain.CardEval;
-import ai.marft.run.pretrain.ModelCard;
-import ai.marft.run.pretrain.PretrainOptions;
-import ai.marft.run.pretrain.Pretrainer;
+import ai.marft.pretrain.CardEval;
+import ai.marft.pretrain.ModelCard;
+import ai.marft.pretrain.PretrainOptions;
+import ai.marft.pretrain.Pretrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

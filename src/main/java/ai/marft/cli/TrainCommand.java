@@ -1,9 +1,9 @@
 package ai.marft.cli;
 
-import ai.marft.run.Checkpoints;
-import ai.marft.run.TrainConfig;
-import ai.marft.run.TrainConfigLoader;
-import ai.marft.run.TrainRun;
+import ai.marft.train.Checkpoints;
+import ai.marft.config.TrainConfig;
+import ai.marft.config.TrainConfigLoader;
+import ai.marft.train.TrainRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,8 +1,9 @@
 package ai.marft.env;
 
+import ai.marft.env.math.AnswerExtractor;
+
 import ai.marft.InputError;
 import ai.marft.Json;
-import ai.marft.env.math.AnswerExtractor;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 

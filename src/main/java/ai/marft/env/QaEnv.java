@@ -1,7 +1,7 @@
 package ai.marft.env;
 
 import ai.marft.InputError;
-import ai.marft.mas.PromptFormat;
+import ai.marft.env.PromptFormat;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,5 +1,7 @@
 package ai.marft.mas;
 
+import ai.marft.env.PromptFormat;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;

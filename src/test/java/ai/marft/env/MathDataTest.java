@@ -1,8 +1,9 @@
 package ai.marft.env;
 
-import ai.marft.SharedData;
 import ai.marft.env.math.AnswerExtractor;
 import ai.marft.env.math.MathGrader;
+
+import ai.marft.SharedData;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package ai.marft.env.arith;
 
+
 import ai.marft.InputError;
 
 import java.util.ArrayList;
@@ -63,8 +64,20 @@ public record ArithExpression(List<Integer> operands, List<Character> ops) {
         return "What is " + expression() + "?";
     }
 
-    /** The value under standard precedence. */
+    /** The value under standard precedence ({@link ArithmeticException} on 64-bit overflow). */
     public long value() {
-        return ArithTurns.rightPlan(this).rest().value();
+        long sum = 0, term = operands.getFirst();
+        char sign = '+';
+        for (int i = 0; i < ops.size(); i++) {
+            long next = operands.get(i + 1);
+            if (ops.get(i) == '*') {
+                term = Math.multiplyExact(term, next);
+            } else {
+                sum = sign == '+' ? Math.addExact(sum, term) : Math.subtractExact(sum, term);
+                sign = ops.get(i);
+                term = next;
+            }
+        }
+        return sign == '+' ? Math.addExact(sum, term) : Math.subtractExact(sum, term);
     }
 }

@@ -6,11 +6,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Test-side helpers written independently of the main code: an expression evaluator and a reader of turn texts. */
-final class Arith {
+public final class Arith {
     private Arith() {}
 
     /** Evaluates {@code a op b op c ...} (integers, + - *, single spaces) with standard precedence: sum of signed products. */
-    static long eval(String expression) {
+    public static long eval(String expression) {
         String[] tok = expression.trim().split(" ");
         long total = 0;
         long sign = 1;
@@ -31,15 +31,15 @@ final class Arith {
     }
 
     /** The expression inside {@code What is ...?}. */
-    static String expressionOf(String problem) {
+    public static String expressionOf(String problem) {
         return problem.substring("What is ".length(), problem.length() - 1);
     }
 
     private static final Pattern STEP = Pattern.compile("(-?\\d+) ([-+*]) (-?\\d+) = (-?\\d+)");
 
     /** A stated step {@code a op b = c}. */
-    record Step(long a, char op, long b, long c) {
-        boolean isTrue() {
+    public record Step(long a, char op, long b, long c) {
+        public boolean isTrue() {
             return c == switch (op) {
                 case '+' -> a + b;
                 case '-' -> a - b;
@@ -49,7 +49,7 @@ final class Arith {
     }
 
     /** Reads {@code a op b = c, ...} (comma-separated steps); fails on anything else. */
-    static List<Step> steps(String text) {
+    public static List<Step> steps(String text) {
         List<Step> out = new ArrayList<>();
         if (text.isEmpty()) return out;
         for (String part : text.split(", ")) {
@@ -61,9 +61,9 @@ final class Arith {
     }
 
     /** A plan {@code steps, so chain} split into its steps and the chain text. */
-    record PlanText(List<Step> steps, String chain) {}
+    public record PlanText(List<Step> steps, String chain) {}
 
-    static PlanText plan(String text) {
+    public static PlanText plan(String text) {
         int so = text.lastIndexOf("so ");
         if (so < 0) throw new AssertionError("plan without 'so': " + text);
         String head = text.substring(0, so);
@@ -72,9 +72,9 @@ final class Arith {
     }
 
     /** A solution {@code steps, \boxed{N}}: its steps and N. */
-    record SolutionText(List<Step> steps, long answer) {}
+    public record SolutionText(List<Step> steps, long answer) {}
 
-    static SolutionText solution(String text) {
+    public static SolutionText solution(String text) {
         Matcher m = Pattern.compile("(?:(.*), )?\\\\boxed\\{(-?\\d+)}").matcher(text);
         if (!m.matches()) throw new AssertionError("not a solution: " + text);
         return new SolutionText(steps(m.group(1) == null ? "" : m.group(1)), Long.parseLong(m.group(2)));

@@ -1,5 +1,7 @@
 package ai.marft.env.arith;
 
+import ai.marft.pretrain.ArithAgent;
+
 import ai.marft.SharedData;
 import ai.marft.InputError;
 import ai.marft.cli.Main;

@@ -1,0 +1,290 @@
+package ai.marft.train;
+
+import ai.marft.algo.Learner;
+import ai.marft.algo.UpdateStats;
+import ai.marft.config.TrainConfig;
+import ai.marft.env.Tasks;
+import ai.marft.eval.EvalReport;
+import ai.marft.eval.Evaluator;
+import ai.marft.eval.EvaluatorOptions;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.marft.InputError;
+import ai.marft.Json;
+import ai.marft.env.Datasets;
+import ai.marft.env.Grader;
+import ai.marft.env.Problem;
+import ai.marft.env.QaEnv;
+import ai.marft.env.VecEnv;
+import ai.marft.lm.ProcessMemory;
+import ai.marft.lm.LmEngine;
+import ai.marft.mas.Profiles;
+import ai.marft.mas.Rollout;
+import ai.marft.mas.RolloutBatch;
+import ai.marft.mas.Seeds;
+import ai.marft.mas.Team;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A training run (MARFT.md §4–§6, §9; MARFT-A, MARFT-T or GRPO by {@code algorithm_name}): loads the model, team and dataset of a
+ * {@link TrainConfig}, then per iteration rolls out, prepares the experience, runs the PPO update,
+ * appends a line to {@code metrics.jsonl}, evaluates every {@code eval_interval} iterations and
+ * checkpoints every {@code save_interval} (and at the end) under {@code <run>/checkpoints/steps_NNNN}.
+ * Resuming from a checkpoint continues exactly where the uninterrupted run would be.
+ *
+ * <p>Random streams, all from the config seed: adapters and critic init {@code mix(seed, 2)},
+ * problem order {@code mix(seed, 1)}, rollout of iteration k {@code mix(mix(seed, 4), k)}, minibatch
+ * shuffling {@code mix(mix(seed, 5), k)}, evaluation {@code mix(seed, 3)}. The global step of the
+ * agent schedule and warm-up is the number of completed iterations (one PPO update each).
+ */
+public final class TrainRun implements AutoCloseable {
+    /** More iterations than a time-budgeted run can do: its bar shows time left instead of an ETA. */
+    private static final long TIME_BOUND_ITERATIONS = 100_000;
+
+    private final TrainConfig cfg;
+    private final Path runDir;
+    private final LmEngine engine;
+    private final Team team;
+    private final Grader grader;
+    private final EpochProblemSource source;
+    private final List<ResumableEnv> envs = new ArrayList<>();
+    private final VecEnv vec;
+    private final Learner<?> trainer;
+    private final List<Problem> evalSet;
+    private long iteration;
+
+    /** Sets a run up from {@code cfg}; with {@code resume} (a checkpoint folder) it continues that run. */
+    public TrainRun(TrainConfig cfg, Path resume) {
+        this.cfg = cfg;
+        validate(cfg);
+        this.runDir = Path.of(cfg.runDir != null ? cfg.runDir : "runs/" + cfg.experimentName);
+        TrainerState state = resume == null ? null : Checkpoints.readState(resume);
+        this.team = Profiles.load(Path.of(cfg.profilePath));
+        for (String role : team.roles())
+            if (role.equals(Checkpoints.OPTIMIZER)) throw new InputError(cfg.profilePath + ": role name '" + role + "' is reserved in checkpoints");
+        List<Problem> dataset = Datasets.load(Path.of(cfg.datasetPath));
+        this.grader = Tasks.grader(cfg.envName);
+        this.evalSet = cfg.useEval ? Datasets.load(Path.of(requireSet(cfg.evalDatasetPath, "eval_dataset_path (needed by use_eval)"))) : List.of();
+        // GRPO compares samples of one problem: consecutive draws (envs) share it, group_size at a time
+        this.source = new EpochProblemSource(dataset, Seeds.mix(cfg.seed, 1), "GRPO".equals(cfg.algorithmName) ? cfg.groupSize : 1);
+        for (int e = 0; e < cfg.nRolloutThreads; e++)
+            envs.add(new ResumableEnv(source, src -> new QaEnv(team.roles(), team.withAnswer(), grader, src, cfg.horizon)));
+        this.vec = new VecEnv(envs);
+        this.engine = LmEngine.load(Path.of(cfg.modelNameOrPath));
+        try {
+            this.trainer = Learner.create(engine, team, cfg, Seeds.mix(cfg.seed, 2), resume);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+        if (state != null) {
+            if (state.envs().size() != envs.size())
+                throw new InputError("checkpoint " + resume + " has " + state.envs().size() + " environments, the config asks for " + envs.size());
+            iteration = state.iteration();
+            source.seek(state.problemEpoch(), state.problemPosition());
+            for (int e = 0; e < envs.size(); e++) envs.get(e).restore(state.envs().get(e));
+        }
+        vec.reset();
+    }
+
+    private static void validate(TrainConfig cfg) {
+        requireSet(cfg.modelNameOrPath, "model_name_or_path");
+        requireSet(cfg.profilePath, "profile_path");
+        requireSet(cfg.datasetPath, "dataset_path");
+        Learner.checkAlgorithm(cfg);
+        if (cfg.nRolloutThreads < 1 || cfg.episodeLength < 1 || cfg.ppoEpoch < 1 || cfg.numMiniBatch < 1 || cfg.gradientCpSteps < 1)
+            throw new InputError("n_rollout_threads, episode_length, ppo_epoch, num_mini_batch and gradient_cp_steps must be at least 1");
+    }
+
+    private static String requireSet(String value, String name) {
+        if (value == null || value.isBlank()) throw new InputError("option '" + name + "' is required");
+        return value;
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    public long iteration() {
+        return iteration;
+    }
+
+    public Learner<?> trainer() {
+        return trainer;
+    }
+
+    public LmEngine engine() {
+        return engine;
+    }
+
+    public Team team() {
+        return team;
+    }
+
+    /**
+     * Trains until {@code untilIteration} iterations are done (the config's total when &lt; 0) or
+     * {@code maxMinutes} of wall time pass (0: no limit); ends with a checkpoint.
+     *
+     * @param progress where the progress bar goes (null: none)
+     * @return the last checkpoint written
+     */
+    public Path run(long untilIteration, double maxMinutes, PrintStream progress) {
+        long total = cfg.iterations(), until = untilIteration < 0 ? total : Math.min(untilIteration, total);
+        long start = System.nanoTime(), budget = (long) (maxMinutes * 60e9);
+        long deadline = maxMinutes > 0 ? start + budget : Long.MAX_VALUE;
+        Path metricsFile = runDir.resolve("metrics.jsonl");
+        MetricsLog.truncateAfter(metricsFile, iteration);
+        writeSnapshot();
+        Path last = null;
+        boolean timeBound = maxMinutes > 0 && until - iteration > TIME_BOUND_ITERATIONS;
+        try (MetricsLog metrics = new MetricsLog(metricsFile); ProgressBar bar = bar(progress, until, timeBound)) {
+            while (iteration < until && System.nanoTime() < deadline) {
+                double timeLeft = maxMinutes > 0 ? Math.max(0, (double) (deadline - System.nanoTime()) / budget) : 1;
+                Map<String, Object> row = step(total, timeLeft);
+                last = null;
+                if (cfg.useEval && cfg.evalInterval > 0 && iteration % cfg.evalInterval == 0) row.putAll(evaluate());
+                metrics.append(row);
+                if (cfg.saveInterval > 0 && iteration % cfg.saveInterval == 0) last = saveCheckpoint(checkpointDir(iteration));
+                if (bar != null) {
+                    bar.stepTo(iteration);
+                    String left = deadline == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, ", %.1f min left", (deadline - System.nanoTime()) / 60e9);
+                    bar.setExtraMessage(String.format(Locale.ROOT, " reward %.3f%s", (Double) row.get("reward_mean"), left));
+                }
+            }
+        }
+        return last != null ? last : saveCheckpoint(checkpointDir(iteration));
+    }
+
+    /** Iterations done of {@code max}; unbounded (no ETA) when a time budget rather than a count ends the run. */
+    private ProgressBar bar(PrintStream out, long max, boolean timeBound) {
+        if (out == null) return null;
+        return new ProgressBarBuilder().setTaskName("train").setInitialMax(timeBound ? -1 : max).setStyle(ProgressBarStyle.ASCII)
+                .setConsumer(new ConsoleProgressBarConsumer(out)).startsFrom(iteration, Duration.ZERO).showSpeed().build();
+    }
+
+    /** Linear LR decay: the fraction of the rates kept, by iterations done or wall-clock budget left, whichever is less. */
+    static double decayFactor(long iteration, long total, double timeLeft) {
+        return Math.max(0, Math.min(1 - (double) iteration / total, timeLeft));
+    }
+
+    /**
+     * One iteration: rollout, experience, PPO update; returns its metrics row. With linear LR decay the
+     * rates fall with whichever runs out first, iterations or the wall-clock budget ({@code timeLeft}:
+     * the fraction left, 1 without a budget), so a time-bound run (the demo) ends at a small rate.
+     */
+    private Map<String, Object> step(long total, double timeLeft) {
+        if (cfg.useLinearLrDecay) {
+            double keep = decayFactor(iteration, total, timeLeft);
+            trainer.setLearningRates(cfg.lr * keep, cfg.criticLr * keep);
+        }
+        long t0 = System.nanoTime();
+        RolloutBatch batch = Rollout.run(trainer.policy(), vec, cfg.episodeLength, Seeds.mix(Seeds.mix(cfg.seed, 4), iteration));
+        long t1 = System.nanoTime();
+        UpdateStats stats;
+        long[] t2 = new long[1];
+        try (NDManager m = engine.model().manager().newSubManager()) {
+            stats = learn(trainer, m, batch, t2);
+        }
+        long t3 = System.nanoTime();
+        iteration++;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("iteration", iteration);
+        row.putAll(RolloutStats.of(batch));
+        row.putAll(stats.toMap(team.roles()));
+        row.put("lr", trainer.agentOptimizer(0).learningRate());
+        row.put("critic_lr", trainer.criticOptimizer().learningRate());
+        row.put("tokens_per_s", batch.tokenCount() / ((t1 - t0) / 1e9));
+        row.put("seconds_rollout", (t1 - t0) / 1e9);
+        row.put("seconds_values", (t2[0] - t1) / 1e9);
+        row.put("seconds_update", (t3 - t2[0]) / 1e9);
+        // DJL copies every host<->native transfer through direct ByteBuffers whose native memory is freed
+        // only when the GC collects them; with a large, quiet heap that lets RSS creep up ~1 MB per
+        // iteration between collections. One collection per iteration (tens of ms), then handing the C heap's
+        // free pages back, keeps it flat.
+        long g0 = System.nanoTime();
+        System.gc();
+        ProcessMemory.trimNativeHeap();
+        row.put("seconds_gc", (System.nanoTime() - g0) / 1e9);
+        row.put("rss_mb", ProcessMemory.rssMegabytes());
+        row.put("heap_mb", Runtime.getRuntime().totalMemory() / 1048576.0); // committed Java heap, part of rss_mb
+        return row;
+    }
+
+    /** Prepare then update; {@code preparedAt[0]} receives the time the preparation ended. */
+    private <X> UpdateStats learn(Learner<X> learner, NDManager m, RolloutBatch batch, long[] preparedAt) {
+        X x = learner.prepare(m, batch);
+        preparedAt[0] = System.nanoTime();
+        return learner.update(x, iteration, Seeds.mix(Seeds.mix(cfg.seed, 5), iteration));
+    }
+
+    /** Accuracy of the trained team on the held-out set (one attempt per problem, the rollout's sampling). */
+    public Map<String, Object> evaluate() {
+        int n = Math.min(cfg.evalEpisodes, evalSet.size());
+        EvalReport r = new Evaluator(trainer.policy(), grader).run(evalSet,
+                new EvaluatorOptions(n, 1, Seeds.mix(cfg.seed, 3), 1, EvaluatorOptions.DEFAULT_BATCH), null);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("eval_accuracy", r.accuracy());
+        m.put("eval_ci95", List.of(r.ci95()[0], r.ci95()[1]));
+        m.put("eval_n", r.n());
+        return m;
+    }
+
+    /** {@code <run>/checkpoints/steps_NNNN}. */
+    public Path checkpointDir(long iterations) {
+        return runDir.resolve("checkpoints").resolve(Checkpoints.name(iterations));
+    }
+
+    /** Writes a complete checkpoint of the current state into {@code dir} (atomically). */
+    public Path saveCheckpoint(Path dir) {
+        List<ResumableEnv.Snapshot> snaps = envs.stream().map(ResumableEnv::snapshot).toList();
+        TrainerState state = new TrainerState(iteration, cfg.seed, source.epoch(), source.position(), snaps);
+        AtomicDir.write(dir, staging -> {
+            trainer.save(staging);
+            Checkpoints.writeState(staging, state);
+            Checkpoints.writeConfig(staging, cfg);
+        });
+        return dir;
+    }
+
+    /** run_info.json: the config with seed, and the versions that produced the run. */
+    private void writeSnapshot() {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.set("config", Json.MAPPER.valueToTree(cfg));
+        ObjectNode v = o.putObject("versions");
+        v.put("marft", "0.1.0");
+        v.put("java", Runtime.version().toString());
+        v.put("djl", Engine.getDjlVersion());
+        v.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+        o.put("seed", cfg.seed);
+        o.put("resumed_at_iteration", iteration);
+        try {
+            Files.createDirectories(runDir);
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve("run_info.json").toFile(), o);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + runDir.resolve("run_info.json"), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        trainer.close();
+        engine.close();
+    }
+}

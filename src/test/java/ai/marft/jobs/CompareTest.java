@@ -1,0 +1,86 @@
+package ai.marft.jobs;
+
+import ai.marft.Json;
+import ai.marft.cli.Main;
+import ai.marft.lm.TinyModels;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** marft compare on a tiny random model: every variant trains and is evaluated; the table's statistics. */
+class CompareTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void meanAndSampleStdOverSeeds() {
+        Compare.MeanStd m = Compare.MeanStd.of(new double[]{0.5, 0.7, 0.6});
+        assertThat(m.mean()).isCloseTo(0.6, within(1e-12));
+        assertThat(m.std()).isCloseTo(0.1, within(1e-12)); // sqrt((0.01 + 0.01 + 0) / 2)
+        assertThat(Compare.MeanStd.of(new double[]{0.25}).std()).isNaN();
+        Compare.Options o = new Compare.Options(List.of("appo"), 1, 2, 10, 1, Path.of("s.json"));
+        String t = Compare.table(List.of(new Compare.Run("appo", 10, 0.5, 10, 4, 60, 1000), new Compare.Run("appo", 11, 0.7, 10, 6, 62, 1200)), o);
+        assertThat(t).contains("| appo | 2 | 0.600 ± 0.141 | 5.0 ± 1.4 | 61 ± 1 | 1100 ± 141 |");
+    }
+
+    @Test
+    void everyVariantTrainsForTheBudgetAndGetsAHeldOutAccuracy() throws Exception {
+        Path model = TinyModels.write(tmp.resolve("model"), TinyModels.Flavour.LLAMA, 9, true);
+        Path config = tmp.resolve("compare.yaml");
+        Files.writeString(config, """
+                model_name_or_path: %s
+                profile_path: configs/arith_dual.json
+                env_name: arith
+                seed: 3
+                n_rollout_threads: 4
+                group_size: 2
+                episode_length: 1
+                horizon: 1
+                num_env_steps: 8
+                max_new_tokens: 4
+                temperature: 0.8
+                lr: 1.0e-2
+                lora_r: 4
+                gradient_cp_steps: 1
+                target_kl: 10
+                save_interval: 1000
+                """.formatted(model));
+        Path out = tmp.resolve("cmp");
+        int code = Main.run("compare", "--config", config.toString(), "--variants", "appo,tppo,grpo,solo,abat", "--minutes", "10",
+                "--seeds", "1", "--heldout", "3", "--abat-interval", "1", "--out", out.toString());
+        assertThat(code).isZero();
+        JsonNode runs = Json.MAPPER.readTree(out.resolve("compare.json").toFile()).get("runs");
+        List<String> variants = new ArrayList<>();
+        for (JsonNode r : runs) {
+            variants.add(r.get("variant").asText());
+            assertThat(r.get("iterations").asLong()).as("num_env_steps 8 / 4 threads").isEqualTo(2);
+            assertThat(r.get("heldOut").asInt()).isEqualTo(3);
+            assertThat(r.get("accuracy").asDouble()).isBetween(0.0, 1.0);
+            assertThat(r.get("tokens").asLong()).isPositive();
+            assertThat(r.get("seed").asLong()).isEqualTo(3);
+        }
+        assertThat(variants).containsExactly("appo", "tppo", "grpo", "solo", "abat");
+        String md = Files.readString(out.resolve("compare.md"));
+        for (String v : variants) assertThat(md).contains("| " + v + " | 1 | ");
+        // abat with interval 1: the planner learns at iteration 1, the solver at iteration 2; appo trains both each time
+        List<String> abat = Files.readAllLines(out.resolve("abat/seed0/metrics.jsonl")), appo = Files.readAllLines(out.resolve("appo/seed0/metrics.jsonl"));
+        assertThat(Json.MAPPER.readTree(abat.get(0)).has("grad_norm_solver")).isFalse();
+        assertThat(Json.MAPPER.readTree(abat.get(1)).has("grad_norm_planner")).isFalse();
+        assertThat(Json.MAPPER.readTree(appo.get(0)).has("grad_norm_solver")).isTrue();
+        assertThat(Json.MAPPER.readTree(Files.readAllLines(out.resolve("solo/seed0/metrics.jsonl")).get(0)).has("grad_norm_planner")).isFalse();
+        assertThat(Json.MAPPER.readTree(Files.readAllLines(out.resolve("grpo/seed0/metrics.jsonl")).get(0)).get("value_loss").isNull()).isTrue();
+    }
+
+    @Test
+    void anUnknownVariantIsAUserError() {
+        assertThat(Main.run("compare", "--variants", "appo,ppo", "--out", tmp.resolve("x").toString())).isEqualTo(2);
+    }
+}
