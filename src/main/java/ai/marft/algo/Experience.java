@@ -2,44 +2,46 @@ package ai.marft.algo;
 
 import ai.djl.ndarray.NDArray;
 
-import java.util.List;
+import java.util.Arrays;
 
 /**
- * One rollout prepared for the PPO update, flattened over decisions d = (t·envs + e)·agents + i:
- * prompt and action ids, action texts, behaviour log-probs (normalised by the configured mode),
- * critic values, GAE returns and normalised advantages, and the frozen base's hidden state at each
- * prompt's last token (computed once per iteration; only the critic's small MLP runs per epoch).
- * A row is one (t, e) with all its agents. {@code klToBase}: per decision log π − log π_base of the
- * action (null unless {@code kl_coef} is on).
+ * One rollout prepared for the PPO update, at either level: per decision d ({@link Decisions}) a
+ * row of entries, one per action at action level (MARFT-A) or one per action token at token level
+ * (MARFT-T, GRPO). Per entry: the behaviour log-prob (at action level the action's log-prob under
+ * {@code normalization_mode}), the critic's value, the return and the normalised advantage.
+ * {@code criticFeatures} [D, W, H] is the frozen base's hidden state that the critic reads for each
+ * entry (W = 1 at action level: the last prompt token), computed once per iteration so that only the
+ * critic's small MLP runs per epoch. Without a critic (GRPO) values, returns and features are null.
+ * {@code klToBase}: per decision log π − log π_base (null unless {@code kl_coef} is on).
  */
-public record Experience(int steps, int envs, int agents, List<int[]> prompts, List<int[]> actions, String[] texts,
-                         double[] oldLogProbs, double[] values, double[] returns, double[] advantages, NDArray criticFeatures,
-                         double[] klToBase) {
-    public int rows() {
-        return steps * envs;
+public record Experience(Decisions decisions, boolean actionLevel, double[][] oldLogProbs, double[][] values,
+                         double[][] returns, double[][] advantages, NDArray criticFeatures, double[] klToBase) {
+    /** Entries of decision d: 1 at action level, its tokens at token level. */
+    public int width(int d) {
+        return advantages[d].length;
     }
 
-    /** Decisions of the given rows: all agents' ({@code agent} &lt; 0) or one agent's, row by row. */
-    public int[] entries(int[] rows, int agent) {
-        return Minibatches.entries(rows, agents, agent);
+    /** Number of entries of the given decisions: the weight of a chunk in a minibatch's mean. */
+    public int entries(int[] ds) {
+        int n = 0;
+        for (int d : ds) n += width(d);
+        return n;
     }
 
-    public int[] prompt(int d) {
-        return prompts.get(d);
+    /** {@code perEntry[d][k]} for the given decisions as a row-major [decisions, width] array, 0 beyond each row. */
+    public static float[] padded(double[][] perEntry, int[] ds, int width) {
+        float[] out = new float[ds.length * width];
+        for (int r = 0; r < ds.length; r++) {
+            double[] x = perEntry[ds[r]];
+            for (int k = 0; k < x.length; k++) out[r * width + k] = (float) x[k];
+        }
+        return out;
     }
 
-    public int[] action(int d) {
-        return actions.get(d);
-    }
-
-    public String text(int d) {
-        return texts[d];
-    }
-
-    /** {@code values[d]} for each d of {@code idx}, as floats (what the losses take). */
-    public float[] gather(double[] values, int[] idx) {
-        float[] out = new float[idx.length];
-        for (int k = 0; k < idx.length; k++) out[k] = (float) values[idx[k]];
+    /** The validity mask [decisions, width]: 1 at real entries. */
+    public float[] mask(int[] ds, int width) {
+        float[] out = new float[ds.length * width];
+        for (int r = 0; r < ds.length; r++) Arrays.fill(out, r * width, r * width + width(ds[r]), 1f);
         return out;
     }
 }

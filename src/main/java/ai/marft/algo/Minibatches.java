@@ -34,16 +34,4 @@ public final class Minibatches {
         }
         return out;
     }
-
-    /**
-     * Decision indices (row · agents + agent) of the given environment-step rows: all agents'
-     * ({@code agent} &lt; 0) or one agent's, row by row.
-     */
-    public static int[] entries(int[] rows, int agents, int agent) {
-        int per = agent < 0 ? agents : 1;
-        int[] out = new int[rows.length * per];
-        for (int r = 0; r < rows.length; r++)
-            for (int k = 0; k < per; k++) out[r * per + k] = rows[r] * agents + (agent < 0 ? k : agent);
-        return out;
-    }
 }

@@ -28,13 +28,13 @@ public final class UpdateStats {
         skipped = new int[agents];
     }
 
-    void addCritic(AppoTrainer.CriticStep s) {
+    void addCritic(PpoUpdate.CriticStep s) {
         criticLoss += s.loss();
         criticGradNorm += s.gradNorm();
         criticSteps++;
     }
 
-    void addPolicy(int i, AppoTrainer.PolicyStep s, boolean first) {
+    void addPolicy(int i, PpoUpdate.PolicyStep s, boolean first) {
         loss[i] += s.loss();
         entropy[i] += s.entropy();
         kl[i] += s.approxKl();
@@ -45,11 +45,11 @@ public final class UpdateStats {
         if (first) firstRatioDeviation[i] = s.maxRatioDeviation();
     }
 
-    /** Per-decision KL-to-base estimates d = (t·envs + e)·agents + i, averaged per agent. */
-    void setKlToBase(double[] perDecision) {
+    /** Per-decision KL-to-base estimates, averaged per agent. */
+    void setKlToBase(Decisions decisions, double[] perDecision) {
         int agents = loss.length;
         klToBase = new double[agents];
-        for (int d = 0; d < perDecision.length; d++) klToBase[d % agents] += perDecision[d] / (perDecision.length / agents);
+        for (int d = 0; d < perDecision.length; d++) klToBase[decisions.agentOf(d)] += perDecision[d] / (perDecision.length / agents);
     }
 
     /** Whether agent i took part in this update's policy phase. */

@@ -1,6 +1,6 @@
 package ai.marft.jobs;
 
-import ai.marft.algo.AppoTrainer;
+import ai.marft.algo.Algorithm;
 import ai.marft.config.TrainConfig;
 import ai.marft.config.TrainConfigLoader;
 import ai.marft.env.Tasks;
@@ -76,7 +76,7 @@ public final class Demo {
         try (TrainRun run = new TrainRun(cfg, null)) {
             EvaluatorOptions opts = new EvaluatorOptions(held.size(), 1, HELDOUT_SEED, 1, EvaluatorOptions.DEFAULT_BATCH);
             log.println("demo: held-out accuracy of the base model (" + held.size() + " problems)");
-            TeamPolicy base = new TeamPolicy(run.team(), run.engine(), TeamPolicy.baseModel(run.team()), AppoTrainer.samplingParams(cfg));
+            TeamPolicy base = new TeamPolicy(run.team(), run.engine(), TeamPolicy.baseModel(run.team()), Algorithm.samplingParams(cfg));
             EvalReport before = new Evaluator(base, Tasks.grader(cfg.envName)).run(held, opts, log);
             log.printf(Locale.ROOT, "demo: training MARFT-A for %.1f minutes%n", minutes);
             long start = System.nanoTime();

@@ -3,6 +3,7 @@ package ai.marft.train;
 import ai.marft.config.TrainConfig;
 
 import ai.marft.InputError;
+import ai.marft.algo.TeamParameters;
 import ai.marft.Json;
 
 import java.io.IOException;
@@ -10,41 +11,22 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Layout of a checkpoint folder ({@code steps_NNNN/}, written through {@link AtomicDir}):
+ * Layout of a checkpoint folder ({@code steps_NNNN/}, written through {@link AtomicDir}): the
+ * {@link TeamParameters} files (adapters, critic, optimizer states), and
  * <pre>
- *   &lt;role&gt;/                    PEFT LoRA adapter per agent (adapter_config.json, adapter_model.safetensors)
- *   value_head.safetensors       the critic's head
- *   optimizer/&lt;role&gt;.safetensors, optimizer/critic.safetensors   AdamW moments and step counts
  *   trainer_state.json           {@link TrainerState}: iteration, problem order, episodes in flight
  *   config.json                  the run's {@link TrainConfig}
  *   COMPLETE                     AtomicDir's marker
  * </pre>
  */
 public final class Checkpoints {
-    public static final String OPTIMIZER = "optimizer", STATE = "trainer_state.json", CONFIG = "config.json",
-            VALUE_HEAD = "value_head.safetensors";
+    public static final String STATE = "trainer_state.json", CONFIG = "config.json";
 
     private Checkpoints() {}
 
     /** {@code steps_NNNN} for a checkpoint after {@code iteration} iterations. */
     public static String name(long iteration) {
         return String.format(Locale.ROOT, "steps_%04d", iteration);
-    }
-
-    public static Path adapterDir(Path checkpoint, String role) {
-        return checkpoint.resolve(role);
-    }
-
-    public static Path valueHead(Path checkpoint) {
-        return checkpoint.resolve(VALUE_HEAD);
-    }
-
-    public static Path criticOptimizer(Path checkpoint) {
-        return checkpoint.resolve(OPTIMIZER).resolve("critic.safetensors");
-    }
-
-    public static Path agentOptimizer(Path checkpoint, String role) {
-        return checkpoint.resolve(OPTIMIZER).resolve(role + ".safetensors");
     }
 
     /** The config stored in a complete checkpoint. */
@@ -54,12 +36,7 @@ public final class Checkpoints {
 
     /** Loads every role's adapter of a complete checkpoint into {@code engine}, named after the role. */
     public static void loadAdapters(ai.marft.lm.LmEngine engine, java.util.List<String> roles, Path checkpoint) {
-        AtomicDir.requireComplete(checkpoint, "checkpoint");
-        for (String role : roles) {
-            Path dir = adapterDir(checkpoint, role);
-            if (!java.nio.file.Files.isDirectory(dir)) throw new InputError("checkpoint " + checkpoint + " has no adapter for role '" + role + "'");
-            engine.adapters().load(role, dir);
-        }
+        TeamParameters.loadAdapters(engine, roles, AtomicDir.requireComplete(checkpoint, "checkpoint"));
     }
 
     /** The training config stored in a complete checkpoint. */

@@ -1,6 +1,7 @@
 package ai.marft.train;
 
-import ai.marft.algo.Learner;
+import ai.marft.algo.Algorithm;
+import ai.marft.algo.Experience;
 import ai.marft.algo.UpdateStats;
 import ai.marft.config.TrainConfig;
 import ai.marft.env.Tasks;
@@ -66,7 +67,7 @@ public final class TrainRun implements AutoCloseable {
     private final EpochProblemSource source;
     private final List<ResumableEnv> envs = new ArrayList<>();
     private final VecEnv vec;
-    private final Learner<?> trainer;
+    private final Algorithm trainer;
     private final List<Problem> evalSet;
     private long iteration;
 
@@ -77,8 +78,6 @@ public final class TrainRun implements AutoCloseable {
         this.runDir = Path.of(cfg.runDir != null ? cfg.runDir : "runs/" + cfg.experimentName);
         TrainerState state = resume == null ? null : Checkpoints.readState(resume);
         this.team = Profiles.load(Path.of(cfg.profilePath));
-        for (String role : team.roles())
-            if (role.equals(Checkpoints.OPTIMIZER)) throw new InputError(cfg.profilePath + ": role name '" + role + "' is reserved in checkpoints");
         List<Problem> dataset = Datasets.load(Path.of(cfg.datasetPath));
         this.grader = Tasks.grader(cfg.envName);
         this.evalSet = cfg.useEval ? Datasets.load(Path.of(requireSet(cfg.evalDatasetPath, "eval_dataset_path (needed by use_eval)"))) : List.of();
@@ -89,7 +88,7 @@ public final class TrainRun implements AutoCloseable {
         this.vec = new VecEnv(envs);
         this.engine = LmEngine.load(Path.of(cfg.modelNameOrPath));
         try {
-            this.trainer = Learner.create(engine, team, cfg, Seeds.mix(cfg.seed, 2), resume);
+            this.trainer = Algorithm.create(engine, team, cfg, Seeds.mix(cfg.seed, 2), resume);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -108,7 +107,7 @@ public final class TrainRun implements AutoCloseable {
         requireSet(cfg.modelNameOrPath, "model_name_or_path");
         requireSet(cfg.profilePath, "profile_path");
         requireSet(cfg.datasetPath, "dataset_path");
-        Learner.checkAlgorithm(cfg);
+        Algorithm.check(cfg);
         if (cfg.nRolloutThreads < 1 || cfg.episodeLength < 1 || cfg.ppoEpoch < 1 || cfg.numMiniBatch < 1 || cfg.gradientCpSteps < 1)
             throw new InputError("n_rollout_threads, episode_length, ppo_epoch, num_mini_batch and gradient_cp_steps must be at least 1");
     }
@@ -126,7 +125,7 @@ public final class TrainRun implements AutoCloseable {
         return iteration;
     }
 
-    public Learner<?> trainer() {
+    public Algorithm trainer() {
         return trainer;
     }
 
@@ -192,7 +191,7 @@ public final class TrainRun implements AutoCloseable {
     private Map<String, Object> step(long total, double timeLeft) {
         if (cfg.useLinearLrDecay) {
             double keep = decayFactor(iteration, total, timeLeft);
-            trainer.setLearningRates(cfg.lr * keep, cfg.criticLr * keep);
+            trainer.parameters().setLearningRates(cfg.lr * keep, cfg.criticLr * keep);
         }
         long t0 = System.nanoTime();
         RolloutBatch batch = Rollout.run(trainer.policy(), vec, cfg.episodeLength, Seeds.mix(Seeds.mix(cfg.seed, 4), iteration));
@@ -208,8 +207,8 @@ public final class TrainRun implements AutoCloseable {
         row.put("iteration", iteration);
         row.putAll(RolloutStats.of(batch));
         row.putAll(stats.toMap(team.roles()));
-        row.put("lr", trainer.agentOptimizer(0).learningRate());
-        row.put("critic_lr", trainer.criticOptimizer().learningRate());
+        row.put("lr", trainer.parameters().agentOptimizer(0).learningRate());
+        row.put("critic_lr", trainer.parameters().criticOptimizer().learningRate());
         row.put("tokens_per_s", batch.tokenCount() / ((t1 - t0) / 1e9));
         row.put("seconds_rollout", (t1 - t0) / 1e9);
         row.put("seconds_values", (t2[0] - t1) / 1e9);
@@ -228,8 +227,8 @@ public final class TrainRun implements AutoCloseable {
     }
 
     /** Prepare then update; {@code preparedAt[0]} receives the time the preparation ended. */
-    private <X> UpdateStats learn(Learner<X> learner, NDManager m, RolloutBatch batch, long[] preparedAt) {
-        X x = learner.prepare(m, batch);
+    private UpdateStats learn(Algorithm learner, NDManager m, RolloutBatch batch, long[] preparedAt) {
+        Experience x = learner.prepare(m, batch);
         preparedAt[0] = System.nanoTime();
         return learner.update(x, iteration, Seeds.mix(Seeds.mix(cfg.seed, 5), iteration));
     }
@@ -256,7 +255,7 @@ public final class TrainRun implements AutoCloseable {
         List<ResumableEnv.Snapshot> snaps = envs.stream().map(ResumableEnv::snapshot).toList();
         TrainerState state = new TrainerState(iteration, cfg.seed, source.epoch(), source.position(), snaps);
         AtomicDir.write(dir, staging -> {
-            trainer.save(staging);
+            trainer.parameters().save(staging);
             Checkpoints.writeState(staging, state);
             Checkpoints.writeConfig(staging, cfg);
         });

@@ -47,7 +47,7 @@ class FlexMgTrainingTest {
     @TempDir
     Path tmp;
     LmEngine engine;
-    Learner<?> learner;
+    Algorithm learner;
 
     /** Passes generate calls to the engine and remembers each call's adapters. */
     static final class RecordingGenerator implements TextGenerator {
@@ -103,9 +103,9 @@ class FlexMgTrainingTest {
         assertThat(team.graph().layers()).containsExactly(new int[]{0}, new int[]{1, 2}, new int[]{3});
         engine = LmEngine.load(TinyModels.write(tmp.resolve("model"), TinyModels.Flavour.QWEN2, 3, true));
         TrainConfig cfg = config(algorithm);
-        learner = Learner.create(engine, team, cfg, 17, null);
+        learner = Algorithm.create(engine, team, cfg, 17, null);
         RecordingGenerator gen = new RecordingGenerator(engine);
-        TeamPolicy policy = new TeamPolicy(team, gen, TeamPolicy.roleAdapters(team), AppoTrainer.samplingParams(cfg));
+        TeamPolicy policy = new TeamPolicy(team, gen, TeamPolicy.roleAdapters(team), Algorithm.samplingParams(cfg));
         // horizon 3 over rollouts of 2 steps: episodes both end inside a rollout and run past its end
         EpochProblemSource problems = new EpochProblemSource(new ArithGenerator(1).generate(10), 3);
         VecEnv envs = QaEnv.vectorised(ENVS, team.roles(), team.withAnswer(), new ArithGrader(), problems, 3);
@@ -125,19 +125,10 @@ class FlexMgTrainingTest {
             }
             UpdateStats s;
             try (NDManager m = engine.model().manager().newSubManager()) {
-                s = switch (learner) {
-                    case AppoTrainer a -> {
-                        Experience x = a.prepare(m, b);
-                        checkActionGae(x, b, a);
-                        yield a.update(x, k, 9 + k);
-                    }
-                    case TppoTrainer t -> {
-                        TokenExperience x = t.prepare(m, b);
-                        checkTokenGae(x, b, t);
-                        yield t.update(x, k, 9 + k);
-                    }
-                    default -> throw new AssertionError(learner.getClass());
-                };
+                Experience x = learner.prepare(m, b);
+                if (x.actionLevel()) checkActionGae(x, b);
+                else checkTokenGae(x, b);
+                s = learner.update(x, k, 9 + k);
             }
             for (int i = 0; i < team.size(); i++) {
                 assertThat(s.trained(i)).isTrue();
@@ -170,25 +161,25 @@ class FlexMgTrainingTest {
     /** One decision (or token) of an environment's acting-order sequence. */
     private record Entry(double value, double reward, double maskAfter, double advantage) {}
 
-    private void checkActionGae(Experience x, RolloutBatch b, AppoTrainer a) {
+    private void checkActionGae(Experience x, RolloutBatch b) {
         for (int e = 0; e < ENVS; e++) {
             List<Entry> seq = new ArrayList<>();
             for (int t = 0; t < STEPS; t++)
                 for (int i = 0; i < b.agents(); i++) {
-                    int d = (t * ENVS + e) * b.agents() + i;
+                    int d = x.decisions().index(t, e, i);
                     double mask = i == b.agents() - 1 && b.dones()[t][e] ? 0 : 1;
-                    seq.add(new Entry(x.values()[d], b.rewards()[t][e][i], mask, x.returns()[d] - x.values()[d]));
+                    seq.add(new Entry(x.values()[d][0], b.rewards()[t][e][i], mask, x.returns()[d][0] - x.values()[d][0]));
                 }
-            checkRecursion(seq, bootstrapValue(a.critic(), b.bootstrapPrompts()[e]));
+            checkRecursion(seq, bootstrapValue(learner.parameters().critic(), b.bootstrapPrompts()[e]));
         }
     }
 
-    private void checkTokenGae(TokenExperience x, RolloutBatch b, TppoTrainer tp) {
+    private void checkTokenGae(Experience x, RolloutBatch b) {
         for (int e = 0; e < ENVS; e++) {
             List<Entry> seq = new ArrayList<>();
             for (int t = 0; t < STEPS; t++)
                 for (int i = 0; i < b.agents(); i++) {
-                    int d = (t * ENVS + e) * b.agents() + i, len = x.actions().get(d).length;
+                    int d = x.decisions().index(t, e, i), len = x.decisions().get(d).actionTokens().length;
                     assertThat(x.values()[d]).hasSize(len);
                     for (int k = 0; k < len; k++) {
                         boolean last = k == len - 1;
@@ -196,7 +187,7 @@ class FlexMgTrainingTest {
                         seq.add(new Entry(x.values()[d][k], last ? b.rewards()[t][e][i] : 0, mask, x.returns()[d][k] - x.values()[d][k]));
                     }
                 }
-            checkRecursion(seq, bootstrapValue(tp.critic(), b.bootstrapPrompts()[e]));
+            checkRecursion(seq, bootstrapValue(learner.parameters().critic(), b.bootstrapPrompts()[e]));
         }
     }
 

@@ -31,11 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /** MARFT-T and GRPO learners on a tiny random model: agent-by-agent freezing, critic-free updates, group advantages, learning. */
-class TokenLevelTrainersTest {
+class TokenLevelAlgorithmsTest {
     @TempDir
     Path tmp;
     LmEngine engine;
-    Learner<TokenExperience> learner;
+    Algorithm learner;
 
     /** One-step episodes of one problem "p"; the last agent earns 1 when its text starts with a character of even code. */
     static final class ParityEnv implements Env {
@@ -96,7 +96,7 @@ class TokenLevelTrainersTest {
     @SuppressWarnings("unchecked")
     private void setUp(int agents, TrainConfig c) {
         engine = LmEngine.load(TinyModels.write(tmp.resolve("model"), TinyModels.Flavour.QWEN2, 3, true));
-        learner = (Learner<TokenExperience>) Learner.create(engine, team(agents), c, 17, null);
+        learner = Algorithm.create(engine, team(agents), c, 17, null);
     }
 
     private static VecEnv envs(int n, int agents) {
@@ -126,17 +126,17 @@ class TokenLevelTrainersTest {
         int moving = 1 - frozen;
         float[] still = flat(engine.adapters().get("agent" + frozen).parameters()), move = flat(engine.adapters().get("agent" + moving).parameters());
         Path before = tmp.resolve("before.safetensors"), after = tmp.resolve("after.safetensors");
-        learner.agentOptimizer(frozen).save(before);
+        learner.parameters().agentOptimizer(frozen).save(before);
         UpdateStats s = iteration(envs, 0, step, null);
-        learner.agentOptimizer(frozen).save(after);
+        learner.parameters().agentOptimizer(frozen).save(after);
         assertThat(s.trained(frozen)).isFalse();
         assertThat(s.trained(moving)).isTrue();
         assertThat(s.firstRatioDeviation(moving)).isLessThan(1e-4);
         assertThat(flat(engine.adapters().get("agent" + frozen).parameters())).isEqualTo(still);
         assertThat(Files.readAllBytes(after)).isEqualTo(Files.readAllBytes(before));
-        assertThat(learner.agentOptimizer(frozen).stepCount(0)).isZero();
+        assertThat(learner.parameters().agentOptimizer(frozen).stepCount(0)).isZero();
         assertThat(flat(engine.adapters().get("agent" + moving).parameters())).isNotEqualTo(move);
-        assertThat(learner.agentOptimizer(moving).stepCount(0)).isEqualTo(c.ppoEpoch * c.numMiniBatch);
+        assertThat(learner.parameters().agentOptimizer(moving).stepCount(0)).isEqualTo(c.ppoEpoch * c.numMiniBatch);
     }
 
     @Test
@@ -147,12 +147,12 @@ class TokenLevelTrainersTest {
     @Test
     void grpoAgentByAgentFollowsTheSameRuleAndNeverTouchesTheCritic() throws Exception {
         checkOnlyOneAgentLearns("GRPO", 2, 1); // global step 2: agent 0 learns
-        float[] critic = flat(((GrpoTrainer) learner).critic().parameters());
+        float[] critic = flat(learner.parameters().critic().parameters());
         Path before = tmp.resolve("critic-before.safetensors"), after = tmp.resolve("critic-after.safetensors");
-        learner.criticOptimizer().save(before);
+        learner.parameters().criticOptimizer().save(before);
         iteration(envs(4, 2), 1, 3, null);
-        learner.criticOptimizer().save(after);
-        assertThat(flat(((GrpoTrainer) learner).critic().parameters())).isEqualTo(critic);
+        learner.parameters().criticOptimizer().save(after);
+        assertThat(flat(learner.parameters().critic().parameters())).isEqualTo(critic);
         assertThat(Files.readAllBytes(after)).isEqualTo(Files.readAllBytes(before));
     }
 
@@ -163,7 +163,7 @@ class TokenLevelTrainersTest {
         boolean[][] dones = {{false}, {true}, {false}};
         RolloutBatch b = batch(rewards, dones, new String[][]{{"p"}, {"p"}, {"q"}}, new int[][]{{1}, {2}, {1}}, 1);
         // hand-computed: steps 0 and 1 share the episode whose total is 1; step 2's episode has 0.5 so far
-        assertThat(GrpoTrainer.outcomes(b)).containsExactly(1, 1, 1, 1, 0.5, 0.5);
+        assertThat(Grpo.outcomes(b)).containsExactly(1, 1, 1, 1, 0.5, 0.5);
     }
 
     @Test
@@ -173,7 +173,7 @@ class TokenLevelTrainersTest {
         double[][][] rewards = {{{0, 1}, {0, 0}, {0, 1}, {0, 1}}};
         boolean[][] dones = {{true, true, true, true}};
         RolloutBatch b = batch(rewards, dones, new String[][]{{"p", "p", "p", "q"}}, new int[][]{{1, 1, 2, 1}}, 3);
-        TokenExperience x;
+        Experience x;
         try (NDManager m = engine.model().manager().newSubManager()) {
             x = learner.prepare(m, b);
         }

@@ -26,12 +26,12 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The MARFT-A learner on a tiny random model: ratio 1 at the first epoch, agent-by-agent freezing, learning. */
-class AppoTrainerTest {
+/** MARFT-A on a tiny random model: ratio 1 at the first epoch, agent-by-agent freezing, learning. */
+class AppoTest {
     @TempDir
     Path tmp;
     LmEngine engine;
-    AppoTrainer trainer;
+    Algorithm trainer;
 
     /** One-step episodes; the last agent's reward is 1 when its text starts with a character of even code. */
     static final class ParityEnv implements Env {
@@ -85,7 +85,7 @@ class AppoTrainerTest {
 
     private void setUp(int agents, TrainConfig c) {
         engine = LmEngine.load(TinyModels.write(tmp.resolve("model"), TinyModels.Flavour.QWEN2, 3, true));
-        trainer = new AppoTrainer(engine, team(agents), c, 17, null);
+        trainer = Algorithm.create(engine, team(agents), c, 17, null);
     }
 
     @AfterEach
@@ -138,16 +138,16 @@ class AppoTrainerTest {
         envs.reset();
         float[] a0 = flat(engine.adapters().get("agent0").parameters()), a1 = flat(engine.adapters().get("agent1").parameters());
         Path before = tmp.resolve("opt0-before.safetensors"), after = tmp.resolve("opt0-after.safetensors");
-        trainer.agentOptimizer(0).save(before);
+        trainer.parameters().agentOptimizer(0).save(before);
         UpdateStats s = iteration(envs, 0, 1, null);
-        trainer.agentOptimizer(0).save(after);
+        trainer.parameters().agentOptimizer(0).save(after);
         assertThat(s.trained(0)).isFalse();
         assertThat(s.trained(1)).isTrue();
         assertThat(flat(engine.adapters().get("agent0").parameters())).isEqualTo(a0);
         assertThat(Files.readAllBytes(after)).isEqualTo(Files.readAllBytes(before));
-        assertThat(trainer.agentOptimizer(0).stepCount(0)).isZero();
+        assertThat(trainer.parameters().agentOptimizer(0).stepCount(0)).isZero();
         assertThat(flat(engine.adapters().get("agent1").parameters())).isNotEqualTo(a1);
-        assertThat(trainer.agentOptimizer(1).stepCount(0)).isEqualTo(c.ppoEpoch * c.numMiniBatch);
+        assertThat(trainer.parameters().agentOptimizer(1).stepCount(0)).isEqualTo(c.ppoEpoch * c.numMiniBatch);
     }
 
     @Test
@@ -158,11 +158,11 @@ class AppoTrainerTest {
         VecEnv envs = new VecEnv(List.of(new ParityEnv(2), new ParityEnv(2)));
         envs.reset();
         float[] a0 = flat(engine.adapters().get("agent0").parameters());
-        float[] v0 = flat(trainer.critic().parameters());
+        float[] v0 = flat(trainer.parameters().critic().parameters());
         UpdateStats s = iteration(envs, 0, 0, null);
         assertThat(s.trained(0) || s.trained(1)).isFalse();
         assertThat(flat(engine.adapters().get("agent0").parameters())).isEqualTo(a0);
-        assertThat(flat(trainer.critic().parameters())).isNotEqualTo(v0);
+        assertThat(flat(trainer.parameters().critic().parameters())).isNotEqualTo(v0);
     }
 
     @Test

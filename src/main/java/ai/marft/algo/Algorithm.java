@@ -1,0 +1,72 @@
+package ai.marft.algo;
+
+import ai.djl.ndarray.NDManager;
+import ai.marft.InputError;
+import ai.marft.config.TrainConfig;
+import ai.marft.lm.LmEngine;
+import ai.marft.lm.SamplingParams;
+import ai.marft.mas.RolloutBatch;
+import ai.marft.mas.Team;
+import ai.marft.mas.TeamPolicy;
+
+import java.nio.file.Path;
+
+/**
+ * What the training loop drives, whatever the algorithm: MARFT-A ({@link Appo}), MARFT-T
+ * ({@link Tppo}) or the critic-free group baseline ({@link Grpo}). One iteration is {@link #prepare}
+ * (values, advantages: once per rollout) then {@link #update} (the PPO epochs, {@link PpoUpdate}).
+ * All three hold the same {@link TeamParameters}.
+ */
+public interface Algorithm extends AutoCloseable {
+    /** Flattens a rollout and computes what the update needs; NDArrays in it belong to {@code m}. */
+    Experience prepare(NDManager m, RolloutBatch b);
+
+    /** The epochs over one prepared rollout at {@code globalStep} (agent schedule, warm-up). */
+    UpdateStats update(Experience x, long globalStep, long shuffleSeed);
+
+    /** Adapters, critic, optimizers. */
+    TeamParameters parameters();
+
+    /** The team acting with the trained adapters under the rollout's sampling. */
+    TeamPolicy policy();
+
+    @Override
+    default void close() {
+        parameters().close();
+    }
+
+    /** The rollout's sampling, also the distribution training log-probs are taken under. */
+    static SamplingParams samplingParams(TrainConfig cfg) {
+        return new SamplingParams(cfg.maxNewTokens, cfg.temperature, cfg.topK, cfg.topP);
+    }
+
+    /** The algorithm {@code cfg.algorithmName} names (APPO, TPPO, GRPO), fresh from {@code seed} or loaded from {@code checkpoint}. */
+    static Algorithm create(LmEngine engine, Team team, TrainConfig cfg, long seed, Path checkpoint) {
+        check(cfg);
+        TeamParameters params = new TeamParameters(engine, team, cfg, seed, checkpoint);
+        return switch (cfg.algorithmName) {
+            case "TPPO" -> new Tppo(engine, params, cfg);
+            case "GRPO" -> new Grpo(params, cfg, new PpoUpdate(engine, params, cfg));
+            default -> new Appo(engine, params, cfg);
+        };
+    }
+
+    /**
+     * An {@link InputError} unless algorithm_name is APPO, TPPO or GRPO (GRPO: groups of at least 2 that divide
+     * n_rollout_threads) and kl_coef is 0 or more (above 0 for APPO only).
+     */
+    static void check(TrainConfig cfg) {
+        switch (cfg.algorithmName == null ? "" : cfg.algorithmName) {
+            case "APPO", "TPPO" -> { }
+            case "GRPO" -> {
+                if (cfg.groupSize < 2 || cfg.nRolloutThreads % cfg.groupSize != 0)
+                    throw new InputError("GRPO: group_size (" + cfg.groupSize + ") must be at least 2 and divide n_rollout_threads ("
+                            + cfg.nRolloutThreads + ")");
+            }
+            default -> throw new InputError("algorithm_name " + cfg.algorithmName + ": expected APPO (MARFT-A), TPPO (MARFT-T) or GRPO");
+        }
+        if (!(cfg.klCoef >= 0)) throw new InputError("kl_coef must be 0 or more, got " + cfg.klCoef);
+        if (cfg.klCoef > 0 && !"APPO".equals(cfg.algorithmName))
+            throw new InputError("kl_coef: the KL-to-base penalty is implemented for APPO only, not " + cfg.algorithmName);
+    }
+}

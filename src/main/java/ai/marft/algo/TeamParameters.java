@@ -1,0 +1,142 @@
+package ai.marft.algo;
+
+import ai.marft.InputError;
+import ai.marft.config.TrainConfig;
+import ai.marft.lm.LmEngine;
+import ai.marft.lm.LoraConfig;
+import ai.marft.lm.LoraTarget;
+import ai.marft.lm.SamplingParams;
+import ai.marft.lm.ValueHead;
+import ai.marft.mas.Seeds;
+import ai.marft.mas.Team;
+import ai.marft.mas.TeamPolicy;
+import ai.marft.rl.AdamW;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything an algorithm trains, and its files: per agent a LoRA adapter on the shared frozen base
+ * (registered in the engine under the agent's role) with its own AdamW, and the critic
+ * ({@link ValueHead} over the frozen base's hidden states, no copy of the base) with Adam. Every
+ * algorithm holds one, so a checkpoint of any algorithm loads into the others. Layout inside a
+ * checkpoint folder:
+ * <pre>
+ *   &lt;role&gt;/                       PEFT LoRA adapter per agent (adapter_config.json, adapter_model.safetensors)
+ *   value_head.safetensors         the critic's head
+ *   optimizer/&lt;role&gt;.safetensors  AdamW moments and step count per agent; optimizer/critic.safetensors
+ * </pre>
+ */
+public final class TeamParameters implements AutoCloseable {
+    /** The folder of optimizer states; no role may take this name. */
+    public static final String OPTIMIZER = "optimizer";
+    private static final String VALUE_HEAD = "value_head.safetensors";
+
+    private final LmEngine engine;
+    private final Team team;
+    private final String baseModel;
+    private final ValueHead critic;
+    private final AdamW criticOpt;
+    private final List<AdamW> agentOpts = new ArrayList<>();
+
+    /**
+     * Fresh adapters and critic drawn from {@code seed} (agent i from {@code mix(seed, i)}, the critic
+     * from {@code mix(seed, N)}), or, when {@code checkpoint} is given, those stored there with their
+     * optimizer states.
+     */
+    public TeamParameters(LmEngine engine, Team team, TrainConfig cfg, long seed, Path checkpoint) {
+        this.engine = engine;
+        this.team = team;
+        this.baseModel = cfg.modelNameOrPath;
+        int hidden = engine.model().config().hidden();
+        List<String> roles = team.roles();
+        for (String role : roles)
+            if (role.equals(OPTIMIZER)) throw new InputError(cfg.profilePath + ": role name '" + role + "' is reserved in checkpoints");
+        if (checkpoint == null) {
+            LoraConfig lora = new LoraConfig(cfg.loraR, cfg.loraAlpha, cfg.loraTargets.stream().map(LoraTarget::of).toList());
+            for (int i = 0; i < roles.size(); i++) engine.adapters().create(roles.get(i), lora, Seeds.mix(seed, i));
+            critic = ValueHead.create(engine.model().manager(), hidden, Seeds.mix(seed, roles.size()));
+        } else {
+            for (String role : roles) engine.adapters().load(role, adapterDir(checkpoint, role));
+            critic = ValueHead.load(engine.model().manager(), hidden, checkpoint.resolve(VALUE_HEAD));
+        }
+        criticOpt = new AdamW(critic.parameters(), cfg.criticLr, 0.9, 0.999, cfg.optiEps, 0);
+        for (String role : roles)
+            agentOpts.add(new AdamW(engine.adapters().get(role).parameters(), cfg.lr, 0.9, 0.999, cfg.optiEps, cfg.weightDecay));
+        if (checkpoint != null) {
+            criticOpt.load(criticOptimizer(checkpoint));
+            for (int i = 0; i < roles.size(); i++) agentOpts.get(i).load(agentOptimizer(checkpoint, roles.get(i)));
+        }
+    }
+
+    /** The team acting with the trained adapters under {@code sampling}. */
+    public TeamPolicy policy(SamplingParams sampling) {
+        return new TeamPolicy(team, engine, TeamPolicy.roleAdapters(team), sampling);
+    }
+
+    public Team team() {
+        return team;
+    }
+
+    public ValueHead critic() {
+        return critic;
+    }
+
+    /** The optimizer of agent i (acting order). */
+    public AdamW agentOptimizer(int i) {
+        return agentOpts.get(i);
+    }
+
+    public AdamW criticOptimizer() {
+        return criticOpt;
+    }
+
+    /** Sets the learning rates of every agent's optimizer and of the critic's. */
+    public void setLearningRates(double lr, double criticLr) {
+        for (AdamW o : agentOpts) o.setLearningRate(lr);
+        criticOpt.setLearningRate(criticLr);
+    }
+
+    /** Writes adapters, critic and optimizer states into {@code dir} (layout above). */
+    public void save(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve(OPTIMIZER));
+        for (int i = 0; i < team.size(); i++) {
+            String role = team.roles().get(i);
+            engine.adapters().get(role).save(adapterDir(dir, role), baseModel);
+            agentOpts.get(i).save(agentOptimizer(dir, role));
+        }
+        critic.save(dir.resolve(VALUE_HEAD));
+        criticOpt.save(criticOptimizer(dir));
+    }
+
+    /** Loads every role's adapter of a checkpoint into {@code engine}, named after the role (evaluation, serving). */
+    public static void loadAdapters(LmEngine engine, List<String> roles, Path checkpoint) {
+        for (String role : roles) {
+            Path dir = adapterDir(checkpoint, role);
+            if (!Files.isDirectory(dir)) throw new InputError("checkpoint " + checkpoint + " has no adapter for role '" + role + "'");
+            engine.adapters().load(role, dir);
+        }
+    }
+
+    public static Path adapterDir(Path checkpoint, String role) {
+        return checkpoint.resolve(role);
+    }
+
+    private static Path criticOptimizer(Path checkpoint) {
+        return checkpoint.resolve(OPTIMIZER).resolve("critic.safetensors");
+    }
+
+    private static Path agentOptimizer(Path checkpoint, String role) {
+        return checkpoint.resolve(OPTIMIZER).resolve(role + ".safetensors");
+    }
+
+    @Override
+    public void close() {
+        for (AdamW o : agentOpts) o.close();
+        criticOpt.close();
+        critic.close();
+    }
+}

@@ -1,0 +1,95 @@
+package ai.marft.algo;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.marft.config.TrainConfig;
+import ai.marft.lm.LmEngine;
+import ai.marft.mas.AgentStep;
+import ai.marft.mas.RolloutBatch;
+import ai.marft.mas.TeamPolicy;
+import ai.marft.rl.AdvantageNorm;
+import ai.marft.rl.Gae;
+import ai.marft.rl.TokenBuffer;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * MARFT-T (the reference's TPPO; MARFT.md §4–§6 at token level): the critic values the state before
+ * every action token (the frozen base's hidden state at the position predicting it); token-level GAE
+ * runs over (step, agent, token) in acting order, the agent's reward entering at its last token;
+ * advantages are normalised over the valid tokens; then the PPO epochs ({@link PpoUpdate}) with
+ * per-token ratios against the behaviour log-probs recorded at generation.
+ */
+public final class Tppo implements Algorithm {
+    private final LmEngine engine;
+    private final TeamParameters params;
+    private final TrainConfig cfg;
+    private final PpoUpdate ppo;
+
+    Tppo(LmEngine engine, TeamParameters params, TrainConfig cfg) {
+        this.engine = engine;
+        this.params = params;
+        this.cfg = cfg;
+        this.ppo = new PpoUpdate(engine, params, cfg);
+    }
+
+    @Override
+    public Experience prepare(NDManager m, RolloutBatch b) {
+        Decisions x = Decisions.of(b);
+        int d = x.size(), width = x.longestAction();
+        // 1. values at every action token, and at each environment's bootstrap prompt
+        NDArray feats = BaseFeatures.actionPositions(engine, m, x.prompts(), x.actions(), width);
+        double[] v = BaseFeatures.values(engine, params.critic(), feats); // [D * width]
+        double[] boot = BaseFeatures.values(engine, params.critic(), BaseFeatures.lastPromptToken(engine, m, List.of(b.bootstrapPrompts())));
+        // 2. token-level GAE over (step, agent, token), normalised over the valid tokens
+        TokenBuffer buf = new TokenBuffer(x.steps(), x.envs(), x.agents(), width);
+        for (int t = 0; t < x.steps(); t++)
+            for (int e = 0; e < x.envs(); e++) {
+                for (int i = 0; i < x.agents(); i++) {
+                    int k = x.index(t, e, i);
+                    AgentStep a = x.get(k);
+                    int len = a.actionTokens().length;
+                    float[] tv = new float[len];
+                    for (int j = 0; j < len; j++) tv[j] = (float) v[k * width + j];
+                    buf.record(t, e, i, len, tv, a.logprobs());
+                    buf.setReward(t, e, i, b.rewards()[t][e][i]);
+                }
+                buf.setDone(t, e, b.dones()[t][e]);
+            }
+        for (int e = 0; e < x.envs(); e++) buf.setBootstrapValue(e, boot[e]);
+        Gae.TokenEstimates est = Gae.tokenLevel(buf, cfg.gamma, cfg.gaeLambda);
+        double[][][][] adv = AdvantageNorm.normalize(est.advantages(), buf.lengths(), AdvantageNorm.REFERENCE_EPS);
+        // 3. one entry per action token
+        double[][] oldLp = new double[d][], values = new double[d][], returns = new double[d][], advantages = new double[d][];
+        for (int t = 0; t < x.steps(); t++)
+            for (int e = 0; e < x.envs(); e++)
+                for (int i = 0; i < x.agents(); i++) {
+                    int k = x.index(t, e, i), len = x.get(k).actionTokens().length;
+                    oldLp[k] = new double[len];
+                    values[k] = new double[len];
+                    for (int j = 0; j < len; j++) {
+                        oldLp[k][j] = x.get(k).logprobs()[j];
+                        values[k][j] = buf.value(t, e, i, j);
+                    }
+                    returns[k] = Arrays.copyOf(est.returns()[t][e][i], len);
+                    advantages[k] = Arrays.copyOf(adv[t][e][i], len);
+                }
+        return new Experience(x, false, oldLp, values, returns, advantages, feats, null);
+    }
+
+    @Override
+    public UpdateStats update(Experience x, long globalStep, long shuffleSeed) {
+        return ppo.epochs(x, globalStep, shuffleSeed, true);
+    }
+
+    @Override
+    public TeamParameters parameters() {
+        return params;
+    }
+
+    @Override
+    public TeamPolicy policy() {
+        return params.policy(Algorithm.samplingParams(cfg));
+    }
+}
