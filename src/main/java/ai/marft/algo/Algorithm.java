@@ -1,7 +1,6 @@
 package ai.marft.algo;
 
 import ai.djl.ndarray.NDManager;
-import ai.marft.InputError;
 import ai.marft.config.TrainConfig;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;
@@ -42,31 +41,11 @@ public interface Algorithm extends AutoCloseable {
 
     /** The algorithm {@code cfg.algorithmName} names (APPO, TPPO, GRPO), fresh from {@code seed} or loaded from {@code checkpoint}. */
     static Algorithm create(LmEngine engine, Team team, TrainConfig cfg, long seed, Path checkpoint) {
-        check(cfg);
         TeamParameters params = new TeamParameters(engine, team, cfg, seed, checkpoint);
         return switch (cfg.algorithmName) {
             case "TPPO" -> new Tppo(engine, params, cfg);
             case "GRPO" -> new Grpo(params, cfg, new PpoUpdate(engine, params, cfg));
             default -> new Appo(engine, params, cfg);
         };
-    }
-
-    /**
-     * An {@link InputError} unless algorithm_name is APPO, TPPO or GRPO (GRPO: groups of at least 2 that divide
-     * n_rollout_threads) and kl_coef is 0 or more (above 0 for APPO only).
-     */
-    static void check(TrainConfig cfg) {
-        switch (cfg.algorithmName == null ? "" : cfg.algorithmName) {
-            case "APPO", "TPPO" -> { }
-            case "GRPO" -> {
-                if (cfg.groupSize < 2 || cfg.nRolloutThreads % cfg.groupSize != 0)
-                    throw new InputError("GRPO: group_size (" + cfg.groupSize + ") must be at least 2 and divide n_rollout_threads ("
-                            + cfg.nRolloutThreads + ")");
-            }
-            default -> throw new InputError("algorithm_name " + cfg.algorithmName + ": expected APPO (MARFT-A), TPPO (MARFT-T) or GRPO");
-        }
-        if (!(cfg.klCoef >= 0)) throw new InputError("kl_coef must be 0 or more, got " + cfg.klCoef);
-        if (cfg.klCoef > 0 && !"APPO".equals(cfg.algorithmName))
-            throw new InputError("kl_coef: the KL-to-base penalty is implemented for APPO only, not " + cfg.algorithmName);
     }
 }

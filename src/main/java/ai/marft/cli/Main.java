@@ -31,6 +31,10 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
+        // marft train --help lists every training option from its one declaration
+        cl.getSubcommands().get("train").getCommandSpec().usageMessage()
+                .footerHeading("%nTraining options (YAML/JSON keys and --flags; [ours]: not in the reference):%n")
+                .footer(ai.marft.config.Options.helpLines().stream().map(l -> l.replace("%", "%%")).toArray(String[]::new));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
             while (t != null && !(t instanceof InputError)) t = t.getCause();

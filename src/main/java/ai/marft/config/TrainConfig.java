@@ -1,79 +1,141 @@
 package ai.marft.config;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import ai.marft.config.Opt.Ref;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 import java.util.List;
 
 /**
- * Everything a training run is configured with. Field names are the reference implementation's
- * command-line names (snake_case), so its launch scripts and our YAML/JSON files use one vocabulary.
- * Defaults are the reference's sample launch (MARFT.md §8) unless a comment says otherwise.
- * Mutable on purpose: {@link TrainConfigLoader} layers file values, then command-line values, on it.
+ * Everything a training run is configured with, one declaration per option ({@link Opt}): the
+ * field's snake_case name is the reference implementation's flag name, so its launch scripts and our
+ * YAML/JSON files use one vocabulary. Defaults follow the reference's sample launch script
+ * (MARFT.md §8), not its argparse defaults, unless the help says otherwise. Mutable on purpose:
+ * {@link TrainConfigLoader} layers file values, then command-line values, on the defaults, then
+ * {@link Options#validate} checks the result once.
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public final class TrainConfig {
     // --- what to train
-    @JsonProperty("algorithm_name") public String algorithmName = "APPO"; // APPO | TPPO | GRPO
-    @JsonProperty("model_name_or_path") public String modelNameOrPath;
-    @JsonProperty("profile_path") public String profilePath;
-    @JsonProperty("dataset_path") public String datasetPath;
-    @JsonProperty("env_name") public String envName = "math_env"; // math_env | arith (grader choice)
-    @JsonProperty("eval_dataset_path") public String evalDatasetPath; // ours: held-out set for use_eval
-    @JsonProperty("experiment_name") public String experimentName = "check";
-    @JsonProperty("run_dir") public String runDir; // ours: default runs/<experiment_name>
-    @JsonProperty("load_path") public String loadPath; // reference name of --resume
-    @JsonProperty("seed") public long seed = 10;
+    @Opt(help = "APPO (MARFT-A, action level), TPPO (MARFT-T, token level) or GRPO (ours: critic-free group baseline)",
+            choices = {"APPO", "TPPO", "GRPO"})
+    public String algorithmName = "APPO";
+    @Opt(help = "base model folder (Hugging Face layout: config.json, safetensors, tokenizer.json)")
+    public String modelNameOrPath;
+    @Opt(help = "profiles file: JSON array of {role, prompt, with_answer[, depends_on]}")
+    public String profilePath;
+    @Opt(help = "training problems: JSON array or JSONL of {problem, final_answer}")
+    public String datasetPath;
+    @Opt(help = "task whose grader scores answers: arith, or math (math_env is the reference's name)",
+            choices = {"arith", "math", "math_env"})
+    public String envName = "math_env";
+    @Opt(help = "held-out problems evaluated every eval_interval iterations when use_eval is on", ref = Ref.OURS)
+    public String evalDatasetPath;
+    @Opt(help = "run name; the run folder defaults to runs/<experiment_name>")
+    public String experimentName = "check";
+    @Opt(help = "run folder (default runs/<experiment_name>)", ref = Ref.OURS)
+    public String runDir;
+    @Opt(help = "a checkpoint folder to start from (the reference's name of marft train --resume)")
+    public String loadPath;
+    @Opt(help = "seed of every random stream of the run")
+    public long seed = 10;
 
     // --- rollout
-    @JsonProperty("n_rollout_threads") public int nRolloutThreads = 4;
-    @JsonProperty("episode_length") public int episodeLength = 1;
-    @JsonProperty("horizon") public int horizon = 3;
-    @JsonProperty("num_env_steps") public long numEnvSteps = 10_000_000L;
-    @JsonProperty("max_new_tokens") public int maxNewTokens = 512;
-    @JsonProperty("context_window") public int contextWindow = 2048;
-    @JsonProperty("temperature") public double temperature = 0.5; // reference's sampling (MARFT.md §7)
-    @JsonProperty("top_k") public int topK = 50;
-    @JsonProperty("top_p") public double topP = 1.0;
+    @Opt(help = "parallel environments per rollout", min = 1)
+    public int nRolloutThreads = 4;
+    @Opt(help = "joint steps per rollout (per iteration)", min = 1)
+    public int episodeLength = 1;
+    @Opt(help = "joint steps per episode at most (the team retries after the judge's line)", min = 1)
+    public int horizon = 3;
+    @Opt(help = "total environment steps; iterations = num_env_steps / episode_length / n_rollout_threads", min = 1)
+    public long numEnvSteps = 10_000_000L;
+    @Opt(help = "tokens an agent may generate per turn", min = 1)
+    public int maxNewTokens = 512;
+    @Opt(help = "context window of the critic and the scorer: a longer prompt keeps its last context_window - max_new_tokens tokens",
+            min = 2)
+    public int contextWindow = 2048;
+    @Opt(help = "sampling temperature of rollouts (training log-probs are taken under the same distribution)", min = 0, minExclusive = true)
+    public double temperature = 0.5;
+    @Opt(help = "top-k filter of rollouts (0: off)", min = 0)
+    public int topK = 50;
+    @Opt(help = "top-p (nucleus) filter of rollouts (1: off)", min = 0, minExclusive = true, max = 1, ref = Ref.OURS)
+    public double topP = 1.0;
 
     // --- PPO
-    @JsonProperty("normalization_mode") public String normalizationMode = "sum"; // sum | token | word
-    @JsonProperty("ppo_epoch") public int ppoEpoch = 1;
-    @JsonProperty("num_mini_batch") public int numMiniBatch = 1;
-    @JsonProperty("gradient_cp_steps") public int gradientCpSteps = 2;
-    @JsonProperty("lr") public double lr = 1e-6;
-    @JsonProperty("critic_lr") public double criticLr = 5e-5;
-    @JsonProperty("opti_eps") public double optiEps = 1e-5;
-    @JsonProperty("weight_decay") public double weightDecay = 0;
-    @JsonProperty("clip_param") public double clipParam = 0.2;
-    @JsonProperty("entropy_coef") public double entropyCoef = 0.01;
-    @JsonProperty("value_loss_coef") public double valueLossCoef = 1;
-    @JsonProperty("max_grad_norm") public double maxGradNorm = 0.5;
-    @JsonProperty("use_max_grad_norm") public boolean useMaxGradNorm = true;
-    @JsonProperty("gamma") public double gamma = 0.99;
-    @JsonProperty("gae_lambda") public double gaeLambda = 0.95;
-    @JsonProperty("use_huber_loss") public boolean useHuberLoss = true;
-    @JsonProperty("huber_delta") public double huberDelta = 10.0;
-    @JsonProperty("use_clipped_value_loss") public boolean useClippedValueLoss = true;
-    @JsonProperty("warmup_steps") public int warmupSteps = 0;
-    @JsonProperty("use_linear_lr_decay") public boolean useLinearLrDecay = false;
-    /** Ours: the reference hard-codes these (1e-3 action level, 1.7e-6 token level); null = those values. */
-    @JsonProperty("target_kl") public Double targetKl;
-    /** Ours (APPO): per-action KL-to-base penalty in each agent's reward, as InstructGPT's PPO; 0 = the reference (none). */
-    @JsonProperty("kl_coef") public double klCoef = 0;
-    @JsonProperty("agent_iteration_interval") public int agentIterationInterval = 1000;
-    @JsonProperty("group_size") public int groupSize = 4; // ours: samples per problem for GRPO
+    @Opt(help = "action log-prob of MARFT-A: sum over tokens, mean per token, or per word", choices = {"sum", "token", "word"})
+    public String normalizationMode = "sum";
+    @Opt(help = "passes over each rollout", min = 1)
+    public int ppoEpoch = 1;
+    @Opt(help = "minibatches per pass (each a set of environment steps)", min = 1)
+    public int numMiniBatch = 1;
+    @Opt(help = "chunks a minibatch's gradient is accumulated over (memory, not maths)", min = 1)
+    public int gradientCpSteps = 2;
+    @Opt(help = "learning rate of every agent's adapter (AdamW)", min = 0)
+    public double lr = 1e-6;
+    @Opt(help = "learning rate of the critic (Adam)", min = 0)
+    public double criticLr = 5e-5;
+    @Opt(help = "Adam epsilon", min = 0, minExclusive = true)
+    public double optiEps = 1e-5;
+    @Opt(help = "AdamW weight decay of the adapters", min = 0)
+    public double weightDecay = 0;
+    @Opt(help = "PPO ratio clip, also the value clip range", min = 0, minExclusive = true)
+    public double clipParam = 0.2;
+    @Opt(help = "weight of the entropy bonus", min = 0)
+    public double entropyCoef = 0.01;
+    @Opt(help = "weight of the value loss", min = 0)
+    public double valueLossCoef = 1;
+    @Opt(help = "gradient-norm clip of each agent and of the critic", min = 0, minExclusive = true)
+    public double maxGradNorm = 0.5;
+    @Opt(help = "clip gradient norms (bare flag: off, as the reference's store_false)", ref = Ref.STORE_FALSE)
+    public boolean useMaxGradNorm = true;
+    @Opt(help = "discount over the agent sequence", min = 0, max = 1)
+    public double gamma = 0.99;
+    @Opt(help = "GAE lambda", min = 0, max = 1)
+    public double gaeLambda = 0.95;
+    @Opt(help = "Huber value loss, else 1/2 e^2 (bare flag: off, as the reference's store_false)", ref = Ref.STORE_FALSE)
+    public boolean useHuberLoss = true;
+    @Opt(help = "Huber threshold", min = 0, minExclusive = true)
+    public double huberDelta = 10.0;
+    @Opt(help = "clipped value loss (bare flag: off, as the reference's store_false)", ref = Ref.STORE_FALSE)
+    public boolean useClippedValueLoss = true;
+    @Opt(help = "iterations of critic-only updates before the policies train", min = 0)
+    public int warmupSteps = 0;
+    @Opt(help = "decay both learning rates linearly to 0 over the iterations (or the wall-clock budget, whichever ends first)")
+    public boolean useLinearLrDecay = false;
+    @Opt(help = "approx-KL early stop of a policy step (ours; the reference hard-codes 1e-3 action level, 1.7e-6 token level: the default)",
+            min = 0, minExclusive = true, ref = Ref.OURS)
+    public Double targetKl;
+    @Opt(help = "KL-to-base penalty per action in each agent's reward, as InstructGPT's PPO (ours, APPO; 0: the reference, none)",
+            min = 0, ref = Ref.OURS)
+    public double klCoef = 0;
+    @Opt(help = "agent-by-agent training: agent floor(step / k) mod N trains (0: all agents every iteration)", min = 0)
+    public int agentIterationInterval = 1000;
+    @Opt(help = "GRPO: samples per problem (must divide n_rollout_threads)", min = 2, ref = Ref.OURS)
+    public int groupSize = 4;
 
     // --- LoRA (reference: r 8, alpha 16, q_proj and v_proj)
-    @JsonProperty("lora_r") public int loraR = 8;
-    @JsonProperty("lora_alpha") public int loraAlpha = 16;
-    @JsonProperty("lora_targets") public List<String> loraTargets = List.of("q_proj", "v_proj");
+    @Opt(help = "LoRA rank", min = 1)
+    public int loraR = 8;
+    @Opt(help = "LoRA alpha (scale alpha / r)", min = 0, minExclusive = true)
+    public int loraAlpha = 16;
+    @Opt(help = "projections that get adapters", choices = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"})
+    public List<String> loraTargets = List.of("q_proj", "v_proj");
 
     // --- bookkeeping
-    @JsonProperty("save_interval") public int saveInterval = 1000;
-    @JsonProperty("log_interval") public int logInterval = 1;
-    @JsonProperty("use_eval") public boolean useEval = false;
-    @JsonProperty("eval_interval") public int evalInterval = 5;
-    @JsonProperty("eval_episodes") public int evalEpisodes = 10;
-    @JsonProperty("max_minutes") public double maxMinutes = 0; // ours: wall-clock budget, 0 = none
+    @Opt(help = "checkpoint every this many iterations (0: only at the end)", min = 0)
+    public int saveInterval = 1000;
+    @Opt(help = "checkpoints kept in the run folder, newest first (0: all)", min = 0, ref = Ref.OURS)
+    public int keepCheckpoints = 3;
+    @Opt(help = "metrics are written every iteration here", ref = Ref.UNUSED)
+    public int logInterval = 1;
+    @Opt(help = "evaluate on eval_dataset_path every eval_interval iterations")
+    public boolean useEval = false;
+    @Opt(help = "iterations between evaluations", min = 1)
+    public int evalInterval = 5;
+    @Opt(help = "problems per evaluation", min = 1)
+    public int evalEpisodes = 10;
+    @Opt(help = "wall-clock budget of the run in minutes (0: none); part of the checkpointed state", min = 0, ref = Ref.OURS)
+    public double maxMinutes = 0;
 
     /** Effective KL early-stop threshold: {@link #targetKl}, else the reference's constant for the algorithm. */
     public double effectiveTargetKl() {

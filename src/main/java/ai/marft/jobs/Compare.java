@@ -84,25 +84,31 @@ public final class Compare {
 
     /** Runs every variant × seed, writes the table, returns the runs in order. */
     public static List<Run> run(Path configFile, Options o, Path out, PrintStream log) {
-        TrainConfig base = TrainConfigLoader.load(configFile, List.of());
+        Path trainFile = out.resolve("data/train.json");
+        TrainConfig base = TrainConfigLoader.load(configFile, List.of("--dataset_path", trainFile.toString()));
         if (!Files.isRegularFile(Path.of(base.modelNameOrPath).resolve("config.json")))
             throw new InputError("config " + configFile + ": model " + base.modelNameOrPath + " is missing (no config.json)");
-        Demo.Split split = Demo.split(o.heldOut());
-        List<Problem> train = split.train(), held = split.heldOut();
-        Path trainFile = Demo.write(out.resolve("data/train.json"), train);
-        List<Run> runs = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<TrainConfig> configs = new ArrayList<>(); // every variant's config is checked before anything is written
         for (String variant : o.variants())
             for (int s = 0; s < o.seeds(); s++) {
                 List<String> args = new ArrayList<>(overrides(variant, o));
                 Path dir = out.resolve(variant).resolve("seed" + s);
                 args.addAll(List.of("--seed", String.valueOf(base.seed + s), "--run_dir", dir.toString(), "--dataset_path", trainFile.toString(),
                         "--env_name", "arith", "--use_eval", "false"));
-                TrainConfig cfg = TrainConfigLoader.load(configFile, args);
-                log.printf(Locale.ROOT, "compare: %s, seed %d (%d of %d), %.1f minutes%n", variant, cfg.seed,
-                        runs.size() + 1, o.variants().size() * o.seeds(), o.minutes());
-                runs.add(one(variant, cfg, o.minutes(), held, log));
-                write(out, configFile, o, runs);
+                names.add(variant);
+                configs.add(TrainConfigLoader.load(configFile, args));
             }
+        Demo.Split split = Demo.split(o.heldOut());
+        List<Problem> held = split.heldOut();
+        Demo.write(trainFile, split.train());
+        List<Run> runs = new ArrayList<>();
+        for (int k = 0; k < configs.size(); k++) {
+            TrainConfig cfg = configs.get(k);
+            log.printf(Locale.ROOT, "compare: %s, seed %d (%d of %d), %.1f minutes%n", names.get(k), cfg.seed, k + 1, configs.size(), o.minutes());
+            runs.add(one(names.get(k), cfg, o.minutes(), held, log));
+            write(out, configFile, o, runs);
+        }
         return runs;
     }
 

@@ -63,16 +63,17 @@ public final class Demo {
      * @param heldOut    number of held-out problems
      */
     public static Result run(Path configFile, Path out, double minutes, int heldOut, PrintStream log) {
-        TrainConfig cfg = TrainConfigLoader.load(configFile, List.of());
+        Path trainFile = out.resolve("data/train.json"), heldFile = out.resolve("data/heldout.json");
+        TrainConfig cfg = TrainConfigLoader.load(configFile, List.of("--run_dir", out.toString(), "--dataset_path", trainFile.toString(),
+                "--eval_dataset_path", heldFile.toString()));
         Path model = Path.of(cfg.modelNameOrPath);
         if (!Files.isRegularFile(model.resolve("config.json")))
             throw new InputError("the embedded model " + model + " is missing (it is made by `marft pretrain --out models/tiny-arith --seed 1`): cannot run the demo");
         if (!(minutes > 0)) throw new InputError("--minutes must be positive, got " + minutes);
         Split split = split(heldOut);
         List<Problem> train = split.train(), held = split.heldOut();
-        cfg.runDir = out.toString();
-        cfg.datasetPath = write(out.resolve("data/train.json"), train).toString();
-        cfg.evalDatasetPath = write(out.resolve("data/heldout.json"), held).toString();
+        write(trainFile, train);
+        write(heldFile, held);
         try (TrainRun run = new TrainRun(cfg, null)) {
             EvaluatorOptions opts = new EvaluatorOptions(held.size(), 1, HELDOUT_SEED, 1, EvaluatorOptions.DEFAULT_BATCH);
             log.println("demo: held-out accuracy of the base model (" + held.size() + " problems)");

@@ -3,6 +3,7 @@ package ai.marft.train;
 import ai.marft.algo.Algorithm;
 import ai.marft.algo.Experience;
 import ai.marft.algo.UpdateStats;
+import ai.marft.config.Options;
 import ai.marft.config.TrainConfig;
 import ai.marft.env.Tasks;
 import ai.marft.eval.EvalReport;
@@ -74,13 +75,13 @@ public final class TrainRun implements AutoCloseable {
     /** Sets a run up from {@code cfg}; with {@code resume} (a checkpoint folder) it continues that run. */
     public TrainRun(TrainConfig cfg, Path resume) {
         this.cfg = cfg;
-        validate(cfg);
+        Options.validate(cfg, Map.of()); // a config built in code is checked as a loaded one
         this.runDir = Path.of(cfg.runDir != null ? cfg.runDir : "runs/" + cfg.experimentName);
         TrainerState state = resume == null ? null : Checkpoints.readState(resume);
         this.team = Profiles.load(Path.of(cfg.profilePath));
         List<Problem> dataset = Datasets.load(Path.of(cfg.datasetPath));
         this.grader = Tasks.grader(cfg.envName);
-        this.evalSet = cfg.useEval ? Datasets.load(Path.of(requireSet(cfg.evalDatasetPath, "eval_dataset_path (needed by use_eval)"))) : List.of();
+        this.evalSet = cfg.useEval ? Datasets.load(Path.of(cfg.evalDatasetPath)) : List.of();
         // GRPO compares samples of one problem: consecutive draws (envs) share it, group_size at a time
         this.source = new EpochProblemSource(dataset, Seeds.mix(cfg.seed, 1), "GRPO".equals(cfg.algorithmName) ? cfg.groupSize : 1);
         for (int e = 0; e < cfg.nRolloutThreads; e++)
@@ -103,19 +104,6 @@ public final class TrainRun implements AutoCloseable {
         vec.reset();
     }
 
-    private static void validate(TrainConfig cfg) {
-        requireSet(cfg.modelNameOrPath, "model_name_or_path");
-        requireSet(cfg.profilePath, "profile_path");
-        requireSet(cfg.datasetPath, "dataset_path");
-        Algorithm.check(cfg);
-        if (cfg.nRolloutThreads < 1 || cfg.episodeLength < 1 || cfg.ppoEpoch < 1 || cfg.numMiniBatch < 1 || cfg.gradientCpSteps < 1)
-            throw new InputError("n_rollout_threads, episode_length, ppo_epoch, num_mini_batch and gradient_cp_steps must be at least 1");
-    }
-
-    private static String requireSet(String value, String name) {
-        if (value == null || value.isBlank()) throw new InputError("option '" + name + "' is required");
-        return value;
-    }
 
     public Path runDir() {
         return runDir;

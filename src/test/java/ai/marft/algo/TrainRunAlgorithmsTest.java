@@ -81,9 +81,9 @@ class TrainRunAlgorithmsTest {
     @Test
     void badAlgorithmOrGroupSizeIsOneLine() throws IOException {
         assertThatThrownBy(() -> new TrainRun(config("PPO", "x"), null)).isInstanceOf(InputError.class)
-                .hasMessage("algorithm_name PPO: expected APPO (MARFT-A), TPPO (MARFT-T) or GRPO");
+                .hasMessage("command line: algorithm_name = PPO: must be one of APPO, TPPO, GRPO");
         assertThatThrownBy(() -> new TrainRun(config("GRPO", "x", "--group_size", "3"), null)).isInstanceOf(InputError.class)
-                .hasMessage("GRPO: group_size (3) must be at least 2 and divide n_rollout_threads (2)");
+                .hasMessage("command line: group_size = 3: GRPO needs it to divide n_rollout_threads (2)");
     }
 
     @Test
@@ -115,7 +115,7 @@ class TrainRunAlgorithmsTest {
                 .isGreaterThan(1e-3);
         assertThat(kl.get(1).get("value_loss")).isNotEqualTo(plain.get(1).get("value_loss"));
         assertThatThrownBy(() -> new TrainRun(config("TPPO", "x", "--kl_coef", "0.1"), null)).isInstanceOf(InputError.class)
-                .hasMessage("kl_coef: the KL-to-base penalty is implemented for APPO only, not TPPO");
+                .hasMessage("command line: kl_coef = 0.1: the KL-to-base penalty is implemented for APPO only, not TPPO");
     }
 
     @Test

@@ -35,7 +35,8 @@ class TrainConfigLoaderTest {
     void fileThenFlagsAndStoreFalseSemantics(@TempDir Path dir) throws Exception {
         Path yaml = dir.resolve("run.yaml");
         Files.writeString(yaml, "lr: 3.0e-4\nppo_epoch: 4\nalgorithm_name: TPPO\n");
-        TrainConfig c = TrainConfigLoader.load(yaml, List.of("--ppo_epoch=2", "--use_huber_loss", "--use_eval"));
+        TrainConfig c = TrainConfigLoader.load(yaml, List.of("--ppo_epoch=2", "--use_huber_loss", "--use_eval",
+                "--model_name_or_path", "m", "--profile_path", "p.json", "--dataset_path", "d.json", "--eval_dataset_path", "e.json"));
         assertThat(c.lr).isEqualTo(3e-4);
         assertThat(c.ppoEpoch).isEqualTo(2);
         assertThat(c.useHuberLoss).isFalse(); // store_false in the reference
