@@ -3,6 +3,7 @@ package ai.marft.cli;
 import ai.marft.jobs.Compare;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import ai.marft.train.RunFolder;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ public final class CompareCommand implements Runnable {
     int abatInterval;
     @Option(names = "--solo-profiles", defaultValue = "configs/arith_solo.json", description = "team of solo (default: ${DEFAULT-VALUE})")
     Path soloProfiles;
-    @Option(names = "--out", defaultValue = "runs/compare", description = "output folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", description = "output folder (default: runs/compare, or runs/compare-2, -3, ... when it holds an earlier comparison)")
     Path out;
 
     @Mixin
@@ -37,6 +38,7 @@ public final class CompareCommand implements Runnable {
     public void run() {
         threads.apply(1); // as the demo: the embedded model is too small for a second tensor thread to help
         Compare.Options o = new Compare.Options(variants, minutes, seeds, heldOut, abatInterval, soloProfiles);
+        if (out == null) out = RunFolder.fresh(Path.of("runs/compare"));
         List<Compare.Run> runs = Compare.run(config, o, out, System.err);
         System.out.print(Compare.table(runs, o));
         System.err.println("marft compare: " + out.resolve("compare.md") + ", " + out.resolve("compare.json"));

@@ -1,6 +1,7 @@
 package ai.marft.cli;
 
 import ai.marft.jobs.Demo;
+import ai.marft.train.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,8 +13,10 @@ import java.nio.file.Path;
         description = {"Measure held-out accuracy of the embedded model's planner/solver team, train it with MARFT-A",
                 "for a bounded time, measure again; print the table, keep DIR/checkpoints/final and DIR/report.md."})
 public final class DemoCommand implements Runnable {
-    @Option(names = "--out", defaultValue = "runs/demo", description = "output folder (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", description = "output folder (default: runs/demo, or runs/demo-2, -3, ... when it holds an earlier run)")
     Path out;
+    @Option(names = "--overwrite", description = "replace the run already in --out (otherwise the demo refuses to start there)")
+    boolean overwrite;
     @Option(names = "--minutes", defaultValue = "14", description = "training time budget (default: ${DEFAULT-VALUE}; the before/after evaluations add about a minute)")
     double minutes;
     @Option(names = "--config", defaultValue = "configs/demo_arith.yaml", description = "RL settings (default: ${DEFAULT-VALUE})")
@@ -27,7 +30,8 @@ public final class DemoCommand implements Runnable {
     @Override
     public void run() {
         threads.apply(1);
-        Demo.Result r = Demo.run(config, out, minutes, heldOut, System.err);
+        Path dir = out != null ? out : RunFolder.fresh(Path.of("runs/demo"));
+        Demo.Result r = Demo.run(config, dir, minutes, heldOut, overwrite, System.err);
         System.out.print(r.table());
         System.err.println("marft demo: final checkpoint " + r.checkpoint() + ", report " + r.report());
     }

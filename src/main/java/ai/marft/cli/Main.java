@@ -30,12 +30,17 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        System.setProperty("marft.command", "marft " + String.join(" ", args)); // recorded in a run's run_info.json
         CommandLine cl = new CommandLine(new Main());
         // marft train --help lists every training option from its one declaration
         cl.getSubcommands().get("train").getCommandSpec().usageMessage()
                 .footerHeading("%nTraining options (YAML/JSON keys and --flags; [ours]: not in the reference):%n")
                 .footer(ai.marft.config.Options.helpLines().stream().map(l -> l.replace("%", "%%")).toArray(String[]::new));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof ai.marft.train.Stopped stopped) { // a signal: the checkpoint is written, say where
+                System.err.println("marft " + cmd.getCommandName() + ": " + stopped.getMessage());
+                return stopped.exitCode();
+            }
             Throwable t = ex;
             while (t != null && !(t instanceof InputError)) t = t.getCause();
             if (t != null) { // a user error: one line, no stack trace

@@ -1,5 +1,6 @@
 package ai.marft.cli;
 
+import ai.marft.InputError;
 import ai.marft.train.Checkpoints;
 import ai.marft.config.TrainConfig;
 import ai.marft.config.TrainConfigLoader;
@@ -38,6 +39,7 @@ public final class TrainCommand implements Runnable {
     @Override
     public void run() {
         threads.apply();
+        if (iterations != -1 && iterations < 1) throw new InputError("--iterations " + iterations + ": must be at least 1");
         Path file = config != null ? config : resume != null ? Checkpoints.config(resume) : null;
         TrainConfig cfg = TrainConfigLoader.load(file, flags);
         Path from = resume != null ? resume : cfg.loadPath != null ? Path.of(cfg.loadPath) : null; // load_path: the reference's name

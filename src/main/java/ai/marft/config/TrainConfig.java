@@ -35,6 +35,8 @@ public final class TrainConfig {
     public String experimentName = "check";
     @Opt(help = "run folder (default runs/<experiment_name>)", ref = Ref.OURS)
     public String runDir;
+    @Opt(help = "a new run may replace the run already in run_dir (otherwise it refuses to start there)", ref = Ref.OURS)
+    public boolean overwrite = false;
     @Opt(help = "a checkpoint folder to start from (the reference's name of marft train --resume)")
     public String loadPath;
     @Opt(help = "seed of every random stream of the run")

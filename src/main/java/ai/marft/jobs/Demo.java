@@ -7,6 +7,7 @@ import ai.marft.env.Tasks;
 import ai.marft.eval.EvalReport;
 import ai.marft.eval.Evaluator;
 import ai.marft.eval.EvaluatorOptions;
+import ai.marft.train.RunFolder;
 import ai.marft.train.TrainRun;
 
 import ai.marft.InputError;
@@ -62,10 +63,14 @@ public final class Demo {
      * @param minutes    training budget in minutes (wall clock)
      * @param heldOut    number of held-out problems
      */
-    public static Result run(Path configFile, Path out, double minutes, int heldOut, PrintStream log) {
+    public static Result run(Path configFile, Path out, double minutes, int heldOut, boolean overwrite, PrintStream log) {
         Path trainFile = out.resolve("data/train.json"), heldFile = out.resolve("data/heldout.json");
         TrainConfig cfg = TrainConfigLoader.load(configFile, List.of("--run_dir", out.toString(), "--dataset_path", trainFile.toString(),
-                "--eval_dataset_path", heldFile.toString()));
+                "--eval_dataset_path", heldFile.toString(), "--overwrite", String.valueOf(overwrite)));
+        if (RunFolder.hasRun(out) && !overwrite)
+            throw new InputError("output folder " + out + " already holds a run: choose another --out, or pass --overwrite to replace it");
+        if (!(heldOut >= 1)) throw new InputError("--heldout must be at least 1, got " + heldOut);
+        RunFolder.requireWritable(out, "output folder");
         Path model = Path.of(cfg.modelNameOrPath);
         if (!Files.isRegularFile(model.resolve("config.json")))
             throw new InputError("the embedded model " + model + " is missing (it is made by `marft pretrain --out models/tiny-arith --seed 1`): cannot run the demo");

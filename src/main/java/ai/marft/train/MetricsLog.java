@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * Appends one JSON object per line to a metrics file and flushes each line, so a crash loses at
- * most the line being written. On resume, {@link #truncateAfter} drops lines of iterations that
- * the checkpoint does not cover, so the file reads as one uninterrupted run.
+ * most the line being written. On resume, {@link #moveAsideAfter} moves the lines of iterations
+ * that the checkpoint does not cover to a file of their own, so this one reads as one uninterrupted run.
  */
 public final class MetricsLog implements AutoCloseable {
     private final BufferedWriter out;
@@ -41,19 +41,31 @@ public final class MetricsLog implements AutoCloseable {
         }
     }
 
-    /** Keeps only lines whose {@code "iteration"} is at most {@code lastIteration}. */
-    public static void truncateAfter(Path file, long lastIteration) {
-        if (!Files.exists(file)) return;
+    /**
+     * Keeps only lines whose {@code "iteration"} is at most {@code lastIteration} (a resumed run's
+     * history reads as one uninterrupted run); the later lines move, unchanged, to
+     * {@code metrics.after_steps_NNNN.jsonl} beside it (a numbered name if that exists), never deleted.
+     *
+     * @return the file the later lines moved to, or null when there were none
+     */
+    public static Path moveAsideAfter(Path file, long lastIteration) {
+        if (!Files.exists(file)) return null;
         try {
-            List<String> kept = new ArrayList<>();
+            List<String> kept = new ArrayList<>(), later = new ArrayList<>();
             for (String line : Files.readAllLines(file)) {
                 if (line.isBlank()) continue;
                 var node = Json.MAPPER.readTree(line);
-                if (node.path("iteration").asLong(Long.MAX_VALUE) <= lastIteration) kept.add(line);
+                (node.path("iteration").asLong(Long.MAX_VALUE) <= lastIteration ? kept : later).add(line);
             }
+            if (later.isEmpty()) return null;
+            String base = "metrics.after_" + Checkpoints.name(lastIteration);
+            Path aside = file.resolveSibling(base + ".jsonl");
+            for (int k = 2; Files.exists(aside); k++) aside = file.resolveSibling(base + "." + k + ".jsonl");
+            Files.write(aside, later);
             Files.write(file, kept);
+            return aside;
         } catch (IOException e) {
-            throw new UncheckedIOException("truncating metrics " + file, e);
+            throw new UncheckedIOException("moving aside metrics of " + file, e);
         }
     }
 

@@ -71,6 +71,10 @@ public final class TrainRun implements AutoCloseable {
     private final Algorithm trainer;
     private final List<Problem> evalSet;
     private long iteration;
+    /** Seconds of the wall-clock budget spent before this process took over (a resumed run's share). */
+    private double budgetSpentBefore;
+    /** The clock of the wall-clock budget; tests drive it by hand. */
+    private java.util.function.LongSupplier clock = System::nanoTime;
 
     /** Sets a run up from {@code cfg}; with {@code resume} (a checkpoint folder) it continues that run. */
     public TrainRun(TrainConfig cfg, Path resume) {
@@ -78,6 +82,9 @@ public final class TrainRun implements AutoCloseable {
         Options.validate(cfg, Map.of()); // a config built in code is checked as a loaded one
         this.runDir = Path.of(cfg.runDir != null ? cfg.runDir : "runs/" + cfg.experimentName);
         TrainerState state = resume == null ? null : Checkpoints.readState(resume);
+        if (state != null && state.seed() != cfg.seed)
+            throw new InputError("--resume " + resume + ": the checkpoint was trained with seed " + state.seed() + ", the options say "
+                    + cfg.seed + " (a different seed is a different run: start it in another run_dir)");
         this.team = Profiles.load(Path.of(cfg.profilePath));
         List<Problem> dataset = Datasets.load(Path.of(cfg.datasetPath));
         this.grader = Tasks.grader(cfg.envName);
@@ -98,10 +105,18 @@ public final class TrainRun implements AutoCloseable {
             if (state.envs().size() != envs.size())
                 throw new InputError("checkpoint " + resume + " has " + state.envs().size() + " environments, the config asks for " + envs.size());
             iteration = state.iteration();
+            budgetSpentBefore = state.budgetSecondsSpent();
             source.seek(state.problemEpoch(), state.problemPosition());
             for (int e = 0; e < envs.size(); e++) envs.get(e).restore(state.envs().get(e));
         }
         vec.reset();
+        if (resume == null) RunFolder.prepareNew(runDir, cfg.overwrite);
+        else RunFolder.requireWritable(runDir, "run folder");
+    }
+
+    /** Replaces the wall clock of the budget (nanoseconds), for tests. */
+    void useClock(java.util.function.LongSupplier nanoClock) {
+        this.clock = nanoClock;
     }
 
 
@@ -134,29 +149,42 @@ public final class TrainRun implements AutoCloseable {
      */
     public Path run(long untilIteration, double maxMinutes, PrintStream progress) {
         long total = cfg.iterations(), until = untilIteration < 0 ? total : Math.min(untilIteration, total);
-        long start = System.nanoTime(), budget = (long) (maxMinutes * 60e9);
-        long deadline = maxMinutes > 0 ? start + budget : Long.MAX_VALUE;
+        double budget = maxMinutes * 60;
+        long start = clock.getAsLong();
         Path metricsFile = runDir.resolve("metrics.jsonl");
-        MetricsLog.truncateAfter(metricsFile, iteration);
+        Path aside = MetricsLog.moveAsideAfter(metricsFile, iteration);
+        if (aside != null && progress != null)
+            progress.println("marft: metrics after iteration " + iteration + " of the earlier run moved to " + aside);
         writeSnapshot();
         Path last = null;
         boolean timeBound = maxMinutes > 0 && until - iteration > TIME_BOUND_ITERATIONS;
-        try (MetricsLog metrics = new MetricsLog(metricsFile); ProgressBar bar = bar(progress, until, timeBound)) {
-            while (iteration < until && System.nanoTime() < deadline) {
-                double timeLeft = maxMinutes > 0 ? Math.max(0, (double) (deadline - System.nanoTime()) / budget) : 1;
+        try (StopSignal stop = StopSignal.install(); MetricsLog metrics = new MetricsLog(metricsFile);
+             ProgressBar bar = bar(progress, until, timeBound)) {
+            while (iteration < until && (budget <= 0 || spent(start) < budget)) {
+                double timeLeft = budget > 0 ? Math.max(0, 1 - spent(start) / budget) : 1;
                 Map<String, Object> row = step(total, timeLeft);
                 last = null;
                 if (cfg.useEval && cfg.evalInterval > 0 && iteration % cfg.evalInterval == 0) row.putAll(evaluate());
                 metrics.append(row);
-                if (cfg.saveInterval > 0 && iteration % cfg.saveInterval == 0) last = saveCheckpoint(checkpointDir(iteration));
+                if (cfg.saveInterval > 0 && iteration % cfg.saveInterval == 0) last = saveCheckpoint(checkpointDir(iteration), spent(start));
                 if (bar != null) {
                     bar.stepTo(iteration);
-                    String left = deadline == Long.MAX_VALUE ? "" : String.format(Locale.ROOT, ", %.1f min left", (deadline - System.nanoTime()) / 60e9);
+                    String left = budget <= 0 ? "" : String.format(Locale.ROOT, ", %.1f min left", Math.max(0, budget - spent(start)) / 60);
                     bar.setExtraMessage(String.format(Locale.ROOT, " reward %.3f%s", (Double) row.get("reward_mean"), left));
+                }
+                if (stop.received() != null) {
+                    Path at = last != null ? last : saveCheckpoint(checkpointDir(iteration), spent(start));
+                    throw new Stopped(stop.received(), iteration, at, stop.exitCode());
                 }
             }
         }
-        return last != null ? last : saveCheckpoint(checkpointDir(iteration));
+        budgetSpentBefore = spent(start); // what a checkpoint written after this (the demo's final one) records
+        return last != null ? last : saveCheckpoint(checkpointDir(iteration), budgetSpentBefore);
+    }
+
+    /** Seconds of the budget spent: before this process, and since {@code start}. */
+    private double spent(long start) {
+        return budgetSpentBefore + (clock.getAsLong() - start) / 1e9;
     }
 
     /** Iterations done of {@code max}; unbounded (no ETA) when a time budget rather than a count ends the run. */
@@ -238,15 +266,20 @@ public final class TrainRun implements AutoCloseable {
         return runDir.resolve("checkpoints").resolve(Checkpoints.name(iterations));
     }
 
-    /** Writes a complete checkpoint of the current state into {@code dir} (atomically). */
+    /** Writes a complete checkpoint of the current state into {@code dir} (atomically), then prunes old ones. */
     public Path saveCheckpoint(Path dir) {
+        return saveCheckpoint(dir, budgetSpentBefore);
+    }
+
+    private Path saveCheckpoint(Path dir, double budgetSpent) {
         List<ResumableEnv.Snapshot> snaps = envs.stream().map(ResumableEnv::snapshot).toList();
-        TrainerState state = new TrainerState(iteration, cfg.seed, source.epoch(), source.position(), snaps);
+        TrainerState state = new TrainerState(iteration, cfg.seed, source.epoch(), source.position(), snaps, budgetSpent);
         AtomicDir.write(dir, staging -> {
             trainer.parameters().save(staging);
             Checkpoints.writeState(staging, state);
             Checkpoints.writeConfig(staging, cfg);
         });
+        RunFolder.prune(runDir.resolve("checkpoints"), cfg.keepCheckpoints);
         return dir;
     }
 
@@ -259,6 +292,7 @@ public final class TrainRun implements AutoCloseable {
         v.put("java", Runtime.version().toString());
         v.put("djl", Engine.getDjlVersion());
         v.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
+        o.put("command", System.getProperty("marft.command", ""));
         o.put("seed", cfg.seed);
         o.put("resumed_at_iteration", iteration);
         try {

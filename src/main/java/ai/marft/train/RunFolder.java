@@ -1,0 +1,80 @@
+package ai.marft.train;
+
+import ai.marft.InputError;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The rules that keep a run folder from being damaged by a later command: a new run never writes
+ * into a folder that holds a run (unless told to overwrite it), output folders are checked writable
+ * before any work, and old checkpoints are pruned to the newest few.
+ */
+public final class RunFolder {
+    private RunFolder() {}
+
+    /** Whether {@code dir} holds a run (its run_info.json, metrics.jsonl or checkpoints) or a comparison (compare.json). */
+    public static boolean hasRun(Path dir) {
+        return Files.exists(dir.resolve("run_info.json")) || Files.exists(dir.resolve("metrics.jsonl")) || Files.exists(dir.resolve("compare.json"))
+                || Files.exists(dir.resolve("checkpoints"));
+    }
+
+    /** {@code dir} when it holds no run, else the first of {@code dir-2}, {@code dir-3}, ... that holds none. */
+    public static Path fresh(Path dir) {
+        Path p = dir;
+        for (int k = 2; hasRun(p); k++) p = dir.resolveSibling(dir.getFileName() + "-" + k);
+        return p;
+    }
+
+    /**
+     * Prepares the folder of a new run: refuses one that holds a run unless {@code overwrite} (then
+     * removes that run's files), creates it and checks that it is writable.
+     */
+    public static void prepareNew(Path dir, boolean overwrite) {
+        if (hasRun(dir)) {
+            if (!overwrite)
+                throw new InputError("run folder " + dir + " already holds a run: continue it with --resume " + dir
+                        + "/checkpoints/steps_NNNN, choose another run_dir, or pass --overwrite true to replace it");
+            for (String f : List.of("run_info.json", "metrics.jsonl", "checkpoints", "report.md", "report.html", "transcripts.jsonl"))
+                delete(dir.resolve(f));
+        }
+        requireWritable(dir, "run folder");
+    }
+
+    /** Creates {@code dir} if needed and checks that a file can be written in it; one line otherwise. */
+    public static void requireWritable(Path dir, String what) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-check", "");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new InputError(what + " " + dir + " is not writable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+    }
+
+    /** Removes all but the newest {@code keep} complete {@code steps_NNNN} checkpoints of {@code checkpoints} (0: keep all). */
+    public static void prune(Path checkpoints, int keep) {
+        if (keep <= 0 || !Files.isDirectory(checkpoints)) return;
+        try (Stream<Path> s = Files.list(checkpoints)) {
+            List<Path> steps = s.filter(p -> p.getFileName().toString().matches("steps_\\d+") && AtomicDir.isComplete(p))
+                    .sorted(Comparator.comparing((Path p) -> Long.parseLong(p.getFileName().toString().substring(6))).reversed()).toList();
+            for (Path old : steps.subList(Math.min(keep, steps.size()), steps.size())) delete(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException("pruning checkpoints in " + checkpoints, e);
+        }
+    }
+
+    private static void delete(Path p) {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
+        } catch (IOException e) {
+            throw new UncheckedIOException("removing " + p, e);
+        }
+    }
+}
