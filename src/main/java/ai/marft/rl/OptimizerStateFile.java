@@ -43,12 +43,19 @@ final class OptimizerStateFile {
             shapes[n + j] = expAvgSq[j].getShape().getShape();
         }
         Map<String, Object> header = new LinkedHashMap<>();
-        header.put("__metadata__", Map.of("format", "marft-adamw",
-                "steps", String.join(",", Arrays.stream(steps).mapToObj(Long::toString).toList())));
+        // ordered maps only: Map.of's iteration order changes from one JVM to the next, and a checkpoint's bytes must not
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", "marft-adamw");
+        meta.put("steps", String.join(",", Arrays.stream(steps).mapToObj(Long::toString).toList()));
+        header.put("__metadata__", meta);
         long offset = 0;
         for (int t = 0; t < names.length; t++) {
             long end = offset + 4L * data[t].length;
-            header.put(names[t], Map.of("dtype", "F32", "shape", shapes[t], "data_offsets", new long[] {offset, end}));
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("dtype", "F32");
+            entry.put("shape", shapes[t]);
+            entry.put("data_offsets", new long[] {offset, end});
+            header.put(names[t], entry);
             offset = end;
         }
         try {

@@ -22,6 +22,9 @@ import java.util.stream.Stream;
  * write removes.
  */
 public final class AtomicDir {
+    /** Fault-injection hook of the kill-and-resume test: a pause (ms) between the contents and the marker. */
+    private static final long TEST_PAUSE_MS = Long.getLong("marft.test.checkpointPauseMs", 0);
+
     /** Present only in folders whose every file was written and synced. */
     public static final String MARKER = "COMPLETE";
 
@@ -44,6 +47,7 @@ public final class AtomicDir {
             deleteTree(old);
             Files.createDirectories(staging);
             writer.write(staging);
+            if (TEST_PAUSE_MS > 0) pause();
             Files.writeString(staging.resolve(MARKER), "ok\n");
             syncTree(staging);
             if (Files.exists(target)) Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
@@ -56,6 +60,14 @@ public final class AtomicDir {
             deleteTree(old);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(TEST_PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -88,6 +88,32 @@ public class TrainRunTest {
     }
 
     @Test
+    void aTimeLimitedRunResumesItsBudgetAndLearningRateSchedule() throws IOException {
+        // the budget's clock reads 10 s per iteration done, so both runs see the same times at the same iterations
+        double minutes = 0.5; // 30 s: three of the config's four iterations
+        try (TrainRun run = new TrainRun(config("whole"), null)) {
+            run.useClock(() -> run.iteration() * 10_000_000_000L);
+            run.run(-1, minutes, null);
+        }
+        Path checkpoint;
+        try (TrainRun run = new TrainRun(config("split"), null)) {
+            run.useClock(() -> run.iteration() * 10_000_000_000L);
+            checkpoint = run.run(2, minutes, null);
+        }
+        assertThat(Checkpoints.readState(checkpoint).budgetSecondsSpent()).isEqualTo(20.0);
+        try (TrainRun run = new TrainRun(config("split"), checkpoint)) {
+            run.useClock(() -> run.iteration() * 10_000_000_000L);
+            run.run(-1, minutes, null);
+        }
+        List<JsonNode> a = metrics(tmp.resolve("whole")), b = metrics(tmp.resolve("split"));
+        assertThat(a).hasSize(3);
+        assertThat(b).isEqualTo(a);
+        // linear decay over the budget: 1, 2/3, 1/3 of the rate at the starts of iterations 1, 2, 3
+        double[] want = {1e-2, 1e-2 * 2 / 3, 1e-2 / 3};
+        for (int k = 0; k < 3; k++) assertThat(a.get(k).get("lr").asDouble()).as("lr of iteration %d", k + 1).isCloseTo(want[k], within(1e-15));
+    }
+
+    @Test
     void metricsLinesCarryTheIterationsDiagnostics() throws IOException {
         TrainConfig c = config("m");
         c.useEval = true;
