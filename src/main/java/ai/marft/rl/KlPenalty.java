@@ -4,7 +4,8 @@ package ai.marft.rl;
  * The KL-to-base penalty of an action-level reward (ours, opt-in {@code kl_coef}; the reference has
  * none): as in InstructGPT's PPO, each agent's reward loses {@code coef} times a one-sample estimate of
  * the KL between its adapter's policy and the frozen base, log π(a|o) − log π_base(a|o) summed over the
- * action's tokens, both under the rollout's sampling distribution. It keeps a small model from trading
+ * action's tokens, both under the tempered distribution without the top-k / top-p filters (a filtered-out token
+ * would weigh -1e9). It keeps a small model from trading
  * its well-formed outputs for a shortcut that a few hundred updates cannot undo (MARFT.md §10 lists no
  * such term; with coef 0 nothing changes).
  */
