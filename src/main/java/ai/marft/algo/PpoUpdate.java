@@ -40,6 +40,7 @@ public final class PpoUpdate {
     private final LogprobNorm norm;
     private final PpoLosses policyLosses, valueLosses;
     private final AgentSchedule schedule;
+    private final boolean joint;
 
     public PpoUpdate(LmEngine engine, TeamParameters params, TrainConfig cfg) {
         this.engine = engine;
@@ -51,6 +52,7 @@ public final class PpoUpdate {
         this.valueLosses = cfg.useClippedValueLoss ? policyLosses
                 : new PpoLosses(NO_VALUE_CLIP, cfg.entropyCoef, cfg.valueLossCoef, cfg.useHuberLoss, cfg.huberDelta);
         this.schedule = new AgentSchedule(params.team().size(), cfg.agentIterationInterval);
+        this.joint = "joint".equals(cfg.policyStep);
     }
 
     /** What one critic step measured. */
@@ -71,9 +73,16 @@ public final class PpoUpdate {
         for (int epoch = 0; epoch < cfg.ppoEpoch; epoch++)
             for (int[] rows : Minibatches.split(x.decisions().rows(), cfg.numMiniBatch, shuffle)) {
                 if (withCritic) s.addCritic(criticStep(x, x.decisions().of(rows, -1)));
-                for (int i : trained) {
-                    s.addPolicy(i, policyStep(x, x.decisions().of(rows, i), i), !seenFirst[i]);
-                    seenFirst[i] = true;
+                PolicyStep[] steps = new PolicyStep[trained.length];
+                for (int k = 0; k < trained.length; k++) {
+                    int i = trained[k];
+                    steps[k] = accumulatePolicy(x, x.decisions().of(rows, i), i, joint ? 1.0 / trained.length : 1.0);
+                    if (!joint) steps[k] = endPolicyStep(List.of(params.agentOptimizer(i)), steps[k], steps[k].approxKl());
+                }
+                if (joint && trained.length > 0) endJointStep(trained, steps);
+                for (int k = 0; k < trained.length; k++) {
+                    s.addPolicy(trained[k], steps[k], !seenFirst[trained[k]]);
+                    seenFirst[trained[k]] = true;
                 }
             }
         return s;
@@ -102,11 +111,12 @@ public final class PpoUpdate {
     }
 
     /**
-     * One agent's clipped surrogate with entropy bonus over its decisions of the minibatch: ratios
-     * against the behaviour log-probs recorded at generation, per action (its log-prob under
-     * {@code normalization_mode}, its tokens' mean entropy) or per token.
+     * One agent's clipped surrogate with entropy bonus over its decisions of the minibatch, its gradient
+     * accumulated (times {@code scale}) but not yet applied: ratios against the behaviour log-probs
+     * recorded at generation, per action (its log-prob under {@code normalization_mode}, its tokens'
+     * mean entropy) or per token. The measurements returned are the agent's own (unscaled).
      */
-    PolicyStep policyStep(Experience x, int[] decisions, int agent) {
+    PolicyStep accumulatePolicy(Experience x, int[] decisions, int agent, double scale) {
         String role = params.team().roles().get(agent);
         int total = x.entries(decisions);
         double loss = 0, entropy = 0, kl = 0, clip = 0, maxDev = 0;
@@ -145,26 +155,43 @@ public final class PpoUpdate {
                 entropy += t.entropy() * weight;
                 kl += t.approxKl() * weight;
                 clip += t.clipFraction() * weight;
-                gc.backward(scaled);
+                gc.backward(scale == 1 ? scaled : Scalars.mul(scaled, scale));
             }
         }
-        return endPolicyStep(params.agentOptimizer(agent), loss, entropy, kl, clip, maxDev);
+        return new PolicyStep(loss, entropy, kl, clip, Gradients.norm(params.agentOptimizer(agent).parameters()), false, maxDev);
+    }
+
+    /** policy_step joint (the reference): one KL (the agents' mean), one skip decision, then each agent's clip and step. */
+    private void endJointStep(int[] trained, PolicyStep[] steps) {
+        double kl = 0;
+        for (PolicyStep p : steps) kl += p.approxKl() / steps.length;
+        List<AdamW> opts = new java.util.ArrayList<>();
+        for (int i : trained) opts.add(params.agentOptimizer(i));
+        boolean skip = endPolicyStep(opts, steps[0], kl).skipped();
+        for (int k = 0; k < steps.length; k++) {
+            PolicyStep p = steps[k];
+            steps[k] = new PolicyStep(p.loss(), p.entropy(), p.approxKl(), p.clipFraction(), p.gradNorm(), skip, p.maxRatioDeviation());
+        }
     }
 
     /**
-     * Ends a policy step on accumulated gradients: skipped when the approx KL exceeds {@code target_kl}
-     * or anything is NaN (`NaN > x` is false, and one NaN step poisons an adapter for good); otherwise
-     * clip and step. Gradients are zeroed either way.
+     * Ends a policy step of {@code opts} (one agent's, or every agent's of a joint step) on accumulated
+     * gradients: skipped when the approx KL {@code kl} exceeds {@code target_kl} or a gradient is not
+     * finite (`NaN > x` is false, and one NaN step poisons an adapter for good); otherwise each
+     * optimizer clips its own norm and steps. Gradients are zeroed either way.
      */
-    private PolicyStep endPolicyStep(AdamW opt, double loss, double entropy, double kl, double clip, double maxDev) {
-        double gn = Gradients.norm(opt.parameters());
-        boolean skip = !(kl <= cfg.effectiveTargetKl()) || !Double.isFinite(gn);
-        if (!skip) {
-            if (cfg.useMaxGradNorm) opt.clipGradNorm(cfg.maxGradNorm);
-            opt.step();
+    private PolicyStep endPolicyStep(List<AdamW> opts, PolicyStep measured, double kl) {
+        boolean skip = !(kl <= cfg.effectiveTargetKl());
+        for (AdamW o : opts) skip |= !Double.isFinite(Gradients.norm(o.parameters()));
+        for (AdamW o : opts) {
+            if (!skip) {
+                if (cfg.useMaxGradNorm) o.clipGradNorm(cfg.maxGradNorm);
+                o.step();
+            }
+            o.zeroGrad();
         }
-        opt.zeroGrad();
-        return new PolicyStep(loss, entropy, kl, clip, gn, skip, maxDev);
+        PolicyStep p = measured;
+        return new PolicyStep(p.loss(), p.entropy(), p.approxKl(), p.clipFraction(), p.gradNorm(), skip, p.maxRatioDeviation());
     }
 
     /** Ends a critic step: clip (or measure) the gradient norm, step unless it is non-finite, zero. */

@@ -38,6 +38,7 @@ public final class TeamParameters implements AutoCloseable {
     private final LmEngine engine;
     private final Team team;
     private final String baseModel;
+    private final int contextWindow;
     private final ValueHead critic;
     private final AdamW criticOpt;
     private final List<AdamW> agentOpts = new ArrayList<>();
@@ -51,6 +52,8 @@ public final class TeamParameters implements AutoCloseable {
         this.engine = engine;
         this.team = team;
         this.baseModel = cfg.modelNameOrPath;
+        // the config's context_window, within the model's own positions
+        this.contextWindow = Math.min(cfg.contextWindow, engine.model().config().maxPositions());
         int hidden = engine.model().config().hidden();
         List<String> roles = team.roles();
         for (String role : roles)
@@ -72,9 +75,9 @@ public final class TeamParameters implements AutoCloseable {
         }
     }
 
-    /** The team acting with the trained adapters under {@code sampling}. */
+    /** The team acting with the trained adapters under {@code sampling}, prompts cut to the context window. */
     public TeamPolicy policy(SamplingParams sampling) {
-        return new TeamPolicy(team, engine, TeamPolicy.roleAdapters(team), sampling);
+        return new TeamPolicy(team, engine, TeamPolicy.roleAdapters(team), sampling, contextWindow);
     }
 
     public Team team() {

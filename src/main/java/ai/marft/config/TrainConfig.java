@@ -112,6 +112,13 @@ public final class TrainConfig {
     public double klCoef = 0;
     @Opt(help = "agent-by-agent training: agent floor(step / k) mod N trains (0: all agents every iteration)", min = 0)
     public int agentIterationInterval = 1000;
+    @Opt(help = "what agent_iteration_interval and warmup_steps count: iterations (ours), or env_steps as the reference, "
+            + "(iteration + 1) x episode_length x n_rollout_threads", choices = {"iterations", "env_steps"}, ref = Ref.OURS)
+    public String globalStep = "iterations";
+    @Opt(help = "policy step of the agents trained together: per_agent (ours: each its own loss, KL and skip decision) or joint "
+            + "(the reference: one loss averaged over agents, one KL, one skip decision for all)", choices = {"per_agent", "joint"},
+            ref = Ref.OURS)
+    public String policyStep = "per_agent";
     @Opt(help = "GRPO: samples per problem (must divide n_rollout_threads)", min = 2, ref = Ref.OURS)
     public int groupSize = 4;
 

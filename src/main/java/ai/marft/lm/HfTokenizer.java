@@ -86,6 +86,19 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
     }
 
     @Override
+    public int[] encodePrompt(String text) {
+        long[] ids = tok.encode(text, true, false).getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) out[i] = Math.toIntExact(ids[i]);
+        return out;
+    }
+
+    @Override
+    public String decodeAction(int[] ids) {
+        return tok.decode(Arrays.stream(ids).asLongStream().toArray(), true);
+    }
+
+    @Override
     public String decode(int[] ids) {
         return tok.decode(Arrays.stream(ids).asLongStream().toArray(), false);
     }

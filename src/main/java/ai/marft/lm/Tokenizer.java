@@ -5,8 +5,22 @@ public interface Tokenizer {
     /** Token ids of {@code text}, special-token strings (e.g. {@code <|im_start|>}) recognised, no BOS/EOS added, never truncated. */
     int[] encode(String text);
 
+    /**
+     * Token ids of a whole prompt as Hugging Face's {@code tokenizer(text)} gives them (its default
+     * {@code add_special_tokens=True}): with the BOS token of tokenizers whose post-processor adds one
+     * (Llama's), nothing added for those that add none (Qwen's, the embedded model's).
+     */
+    default int[] encodePrompt(String text) {
+        return encode(text);
+    }
+
     /** Text of {@code ids}; special tokens are kept as text so transcripts read as they were generated. */
     String decode(int[] ids);
+
+    /** An action's text as the reference decodes it ({@code skip_special_tokens=True}): what environments and later agents read. */
+    default String decodeAction(int[] ids) {
+        return decode(ids);
+    }
 
     /** End-of-sequence id: generation stops after sampling it. */
     int eosId();

@@ -21,12 +21,25 @@ public final class TeamPolicy {
     private final TextGenerator generator;
     private final List<String> adapters;
     private final SamplingParams params;
+    private final int maxPromptTokens;
 
     /**
      * @param adapters adapter name per agent in acting order (null entries: the bare base model);
      *                 see {@link #roleAdapters(Team)} and {@link #baseModel(Team)}
      */
     public TeamPolicy(Team team, TextGenerator generator, List<String> adapters, SamplingParams params) {
+        this(team, generator, adapters, params, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param contextWindow prompt plus action tokens at most (the reference's {@code context_window}): a
+     *                      longer prompt keeps its last {@code contextWindow - maxNewTokens} tokens, and the
+     *                      critic and scorer read the same cut prompt
+     */
+    public TeamPolicy(Team team, TextGenerator generator, List<String> adapters, SamplingParams params, int contextWindow) {
+        if (contextWindow <= params.maxNewTokens())
+            throw new IllegalArgumentException("context window " + contextWindow + " leaves no room for " + params.maxNewTokens() + " new tokens");
+        this.maxPromptTokens = contextWindow == Integer.MAX_VALUE ? Integer.MAX_VALUE : contextWindow - params.maxNewTokens();
         if (adapters.size() != team.size()) throw new IllegalArgumentException(adapters.size() + " adapter names for " + team.size() + " agents");
         this.team = team;
         this.generator = generator;
@@ -74,7 +87,7 @@ public final class TeamPolicy {
             List<String> rowAdapters = new ArrayList<>();
             for (int e = 0; e < envs; e++)
                 for (int i : layer) {
-                    prompts.add(tok.encode(team.prompt(i, observations.get(e).get(i), actions.get(e))));
+                    prompts.add(cut(tok.encodePrompt(team.prompt(i, observations.get(e).get(i), actions.get(e)))));
                     rowAdapters.add(adapters.get(i));
                 }
             List<Generation> gens = generator.generate(prompts, rowAdapters, params, Seeds.mix(seed, l));
@@ -93,7 +106,12 @@ public final class TeamPolicy {
 
     /** The first agent's prompt ids for an observation: what the critic reads to bootstrap V_{T+1,1}. */
     public int[] firstAgentPrompt(List<String> observations) {
-        return generator.tokenizer().encode(team.prompt(0, observations.getFirst(), Arrays.asList(new String[team.size()])));
+        return cut(generator.tokenizer().encodePrompt(team.prompt(0, observations.getFirst(), Arrays.asList(new String[team.size()]))));
+    }
+
+    /** The prompt's last {@code maxPromptTokens} tokens (left truncation, as the reference's context window). */
+    private int[] cut(int[] prompt) {
+        return prompt.length <= maxPromptTokens ? prompt : Arrays.copyOfRange(prompt, prompt.length - maxPromptTokens, prompt.length);
     }
 
     private static AgentStep record(Tokenizer tok, String observation, int[] prompt, Generation g) {
@@ -101,7 +119,7 @@ public final class TeamPolicy {
         if (g.logprobs().length != tokens.length) throw new IllegalStateException(tokens.length + " tokens but " + g.logprobs().length + " log-probs");
         if (g.endedWithEos() && tokens.length == 0) throw new IllegalStateException("generation marked ended-with-EOS has no tokens");
         // the stop token is the last one; an engine may stop on several ids (e.g. <|im_end|> and <|endoftext|>)
-        String text = tok.decode(Arrays.copyOf(tokens, g.endedWithEos() ? tokens.length - 1 : tokens.length));
+        String text = tok.decodeAction(Arrays.copyOf(tokens, g.endedWithEos() ? tokens.length - 1 : tokens.length));
         return new AgentStep(observation, prompt, tokens.clone(), text, g.logprobs().clone(), g.endedWithEos());
     }
 }

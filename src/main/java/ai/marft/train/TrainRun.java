@@ -246,7 +246,15 @@ public final class TrainRun implements AutoCloseable {
     private UpdateStats learn(Algorithm learner, NDManager m, RolloutBatch batch, long[] preparedAt) {
         Experience x = learner.prepare(m, batch);
         preparedAt[0] = System.nanoTime();
-        return learner.update(x, iteration, Seeds.mix(Seeds.mix(cfg.seed, 5), iteration));
+        return learner.update(x, globalStep(), Seeds.mix(Seeds.mix(cfg.seed, 5), iteration));
+    }
+
+    /**
+     * The global step the agent schedule and the warm-up read: completed iterations (ours), or the
+     * reference's environment-step count after this iteration (global_step: env_steps).
+     */
+    private long globalStep() {
+        return "env_steps".equals(cfg.globalStep) ? (iteration + 1) * cfg.episodeLength * cfg.nRolloutThreads : iteration;
     }
 
     /** Accuracy of the trained team on the held-out set (one attempt per problem, the rollout's sampling). */

@@ -79,6 +79,34 @@ class TrainRunAlgorithmsTest {
     }
 
     @Test
+    void envStepsGlobalStepSchedulesAgentsAsTheReference() throws IOException {
+        // 2 envs x episode_length 2: the reference's global step after iteration k is 4(k + 1); interval 8 picks
+        // agent floor(4(k + 1) / 8) mod 2: planner, solver, solver, planner
+        try (TrainRun run = new TrainRun(config("APPO", "env", "--global_step", "env_steps", "--agent_iteration_interval", "8"), null)) {
+            run.run(-1, 0, null);
+        }
+        List<String> trained = new ArrayList<>();
+        for (JsonNode row : TrainRunTest.metrics(tmp.resolve("env")))
+            trained.add(row.has("first_ratio_dev_planner") ? "planner" : row.has("first_ratio_dev_solver") ? "solver" : "none");
+        assertThat(trained).containsExactly("planner", "solver", "solver", "planner");
+    }
+
+    @Test
+    void aJointPolicyStepSkipsOrStepsAllAgentsTogether() throws IOException {
+        try (TrainRun run = new TrainRun(config("APPO", "joint", "--policy_step", "joint", "--agent_iteration_interval", "0",
+                "--target_kl", "1e-6", "--ppo_epoch", "2"), null)) {
+            run.run(-1, 0, null);
+        }
+        int skipped = 0;
+        for (JsonNode row : TrainRunTest.metrics(tmp.resolve("joint"))) {
+            int s = row.get("policy_steps_skipped").asInt();
+            assertThat(s % 2).as("one skip decision for both agents, iteration %s", row.get("iteration")).isZero();
+            skipped += s;
+        }
+        assertThat(skipped).as("the tight KL threshold skipped some joint steps").isPositive();
+    }
+
+    @Test
     void badAlgorithmOrGroupSizeIsOneLine() throws IOException {
         assertThatThrownBy(() -> new TrainRun(config("PPO", "x"), null)).isInstanceOf(InputError.class)
                 .hasMessage("command line: algorithm_name = PPO: must be one of APPO, TPPO, GRPO");
