@@ -183,7 +183,7 @@ class ServeSdkTest {
         String load = "{\"lora_name\":\"math2\",\"lora_path\":\"" + dir.resolve("math") + "\"}";
         assertThat(post("/v1/load_lora_adapter", load).statusCode()).isEqualTo(200);
         try {
-            loadedAgain(load);
+            servesItThenUnloadsIt(load);
         } finally {
             post("/v1/unload_lora_adapter", "{\"lora_name\":\"math2\"}"); // leave the server as the other tests expect it
         }
@@ -192,7 +192,7 @@ class ServeSdkTest {
         assertError(post("/v1/unload_lora_adapter", "{\"lora_name\":\"math2\"}"), 404, "lora_name", "cannot be found");
     }
 
-    private void loadedAgain(String load) throws Exception {
+    private void servesItThenUnloadsIt(String load) throws Exception {
         assertError(post("/v1/load_lora_adapter", load), 400, "lora_name", "already been loaded");
         assertThat(client.models().list().data()).extracting(Model::id).contains("math2");
         int[] p = {65, 66, 67};
