@@ -21,8 +21,9 @@ import java.util.Optional;
  * The chat template of a model's tokenizer_config.json ({@code chat_template}, a Jinja template as
  * Hugging Face's apply_chat_template renders it: trim_blocks and lstrip_blocks on, variables
  * {@code messages}, {@code add_generation_prompt}, {@code bos_token}, {@code eos_token}, function
- * {@code raise_exception}). Rendered with HubSpot's Jinjava, the maintained Java Jinja engine; a
- * template it cannot render is a 400 that says so.
+ * {@code raise_exception}). Rendered with HubSpot's Jinjava, the maintained Java Jinja engine. It
+ * renders ChatML-style templates but not every Python-flavoured one (Qwen3's uses {@code [::-1]} and
+ * {@code str.startswith}, which Jinjava 2.8 lacks); such a template is a 400 that says so.
  */
 public final class ChatTemplate {
     private final String template;
@@ -72,9 +73,12 @@ public final class ChatTemplate {
         } catch (RuntimeException e) {
             throw ApiError.badRequest("messages", "the model's chat template failed: " + e.getMessage());
         }
-        for (TemplateError e : r.getErrors())
-            if (e.getSeverity() == TemplateError.ErrorType.FATAL)
-                throw ApiError.badRequest("messages", "the model's chat template failed at line " + e.getLineno() + ": " + e.getMessage());
+        for (TemplateError e : r.getErrors()) {
+            if (e.getSeverity() != TemplateError.ErrorType.FATAL) continue;
+            for (Throwable c = e.getException(); c != null; c = c.getCause()) if (c instanceof ApiError a) throw a; // raise_exception
+            throw ApiError.badRequest("messages", "chat needs a chat template that Jinjava can render, and this model's fails at line "
+                    + e.getLineno() + " (" + e.getMessage() + "); render the prompt yourself and use /v1/completions");
+        }
         return r.getOutput();
     }
 
