@@ -26,8 +26,10 @@ import java.util.concurrent.TimeUnit;
  * generate call at the longest max_tokens, each row cut back to its own. A job with a seed runs as its
  * own batch (chunks of {@code maxBatch} rows seeded through {@link RowSeeds}), so its tokens equal the
  * local engine's {@code generate(rows, adapters, params, seed)}: the engine seeds the whole batch, so a
- * seeded row cannot share a batch with rows of other seeds. Adapter loads and other engine work run
- * here too ({@link #call}), between batches.
+ * seeded row cannot share a batch with rows of other seeds. An engine that seeds rows apart
+ * ({@link RowSeededGenerator}) lifts that: seeded jobs then join batches too, row k of a job with seed
+ * S seeded {@code RowSeeds.streamSeed(S, k)}. Adapter loads and other engine work run here too
+ * ({@link #call}), between batches.
  */
 public final class BatchScheduler implements TextGenerator, AutoCloseable {
     /** Rows to continue, one adapter name per row (null: base), a seed or null for "any". */
@@ -47,6 +49,7 @@ public final class BatchScheduler implements TextGenerator, AutoCloseable {
     private static final Object STOP = new Object();
 
     private final TextGenerator engine;
+    private final RowSeededGenerator rowSeeded; // null when the engine seeds whole batches only
     private final int maxBatch;
     private final long waitNanos;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
@@ -62,6 +65,7 @@ public final class BatchScheduler implements TextGenerator, AutoCloseable {
     public BatchScheduler(TextGenerator engine, int maxBatch, long waitMicros) {
         if (maxBatch < 1) throw new InputError("--max-batch must be >= 1, got " + maxBatch);
         this.engine = engine;
+        this.rowSeeded = engine instanceof RowSeededGenerator r ? r : null;
         this.maxBatch = maxBatch;
         this.waitNanos = TimeUnit.MICROSECONDS.toNanos(waitMicros);
         this.thread = Thread.ofPlatform().name("marft-serve-scheduler").daemon().start(this::loop);
@@ -124,7 +128,7 @@ public final class BatchScheduler implements TextGenerator, AutoCloseable {
             }
             if (first == STOP) return;
             if (first instanceof Task t) runTask(t);
-            else if (first instanceof Job j && j.seed() != null) runSeeded(j);
+            else if (first instanceof Job j && j.seed() != null && rowSeeded == null) runSeeded(j);
             else gatherAndRun((Job) first);
         }
     }
@@ -150,7 +154,7 @@ public final class BatchScheduler implements TextGenerator, AutoCloseable {
         }
     }
 
-    /** Gathers unseeded jobs that sample like {@code first} for up to the wait, then decodes them in one call. */
+    /** Gathers jobs that can share a batch and sample like {@code first} for up to the wait, then decodes them in one call. */
     private void gatherAndRun(Job first) {
         List<Job> batch = new ArrayList<>(List.of(first));
         int rows = first.rows();
@@ -169,7 +173,7 @@ public final class BatchScheduler implements TextGenerator, AutoCloseable {
                 }
             }
             if (next == null) break;
-            if (next instanceof Job j && j.seed() == null && j.samplesLike(first) && rows + j.rows() <= maxBatch) {
+            if (next instanceof Job j && (j.seed() == null || rowSeeded != null) && j.samplesLike(first) && rows + j.rows() <= maxBatch) {
                 batch.add(j);
                 rows += j.rows();
             } else {
@@ -207,10 +211,21 @@ public final class BatchScheduler implements TextGenerator, AutoCloseable {
         }
         SamplingParams p = jobs.getFirst().params();
         SamplingParams params = new SamplingParams(longest, p.temperature(), p.topK(), p.topP());
+        long[] rowSeeds = rowSeeded == null ? null : new long[prompts.size()];
+        if (rowSeeds != null) {
+            int row = 0;
+            for (Job j : jobs)
+                for (int k = 0; k < j.rows(); k++) rowSeeds[row++] = j.seed() == null ? batchSeeds.nextLong() : RowSeeds.streamSeed(j.seed(), k);
+        }
         List<Generation> all = new ArrayList<>();
         for (int from = 0; from < prompts.size(); from += maxBatch) {
             int to = Math.min(prompts.size(), from + maxBatch);
-            all.addAll(decode(prompts.subList(from, to), adapters.subList(from, to), params, batchSeeds.nextLong()));
+            List<int[]> chunk = prompts.subList(from, to);
+            List<String> chunkAdapters = adapters.subList(from, to);
+            all.addAll(rowSeeds == null ? engine.generate(chunk, chunkAdapters, params, batchSeeds.nextLong())
+                    : rowSeeded.generate(chunk, chunkAdapters, params, Arrays.copyOfRange(rowSeeds, from, to)));
+            batches++;
+            rowsDecoded += chunk.size();
         }
         int row = 0;
         for (Job j : jobs) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class RowSeedsTest {
     @Test
@@ -35,6 +36,20 @@ class RowSeedsTest {
             List<Generation> whole = engine.generate(prompts, adapters, sp, 99);
             List<Generation> tail = engine.generate(prompts.subList(2, 5), adapters.subList(2, 5), sp, RowSeeds.streamSeed(99, 2));
             for (int r = 0; r < 3; r++) assertThat(tail.get(r).tokens()).as("row %d", r + 2).isEqualTo(whole.get(r + 2).tokens());
+        }
+    }
+
+    @Test
+    void theEngineSeedsRowsApartWhenItOffersIt(@TempDir Path dir) throws Exception {
+        try (LmEngine engine = LmEngine.load(ServeFixtures.model(dir, 4, false))) {
+            assumeTrue(engine instanceof RowSeededGenerator, "LmEngine does not implement RowSeededGenerator yet (a hook for the lead, docs/serving.md)");
+            List<int[]> prompts = List.of(new int[]{104, 105}, new int[]{33, 34, 35}, new int[]{72});
+            List<String> adapters = Arrays.asList(null, null, null);
+            SamplingParams sp = new SamplingParams(10, 1.0, 0, 1.0);
+            long[] seeds = {5, -9, 123456789};
+            List<Generation> batched = ((RowSeededGenerator) engine).generate(prompts, adapters, sp, seeds);
+            for (int r = 0; r < 3; r++)
+                assertThat(batched.get(r).tokens()).isEqualTo(engine.generate(List.of(prompts.get(r)), Arrays.asList((String) null), sp, seeds[r]).getFirst().tokens());
         }
     }
 }
