@@ -28,6 +28,8 @@ public final class BenchServe implements Callable<Integer> {
     int maxTokens;
     @Option(names = "--max-batch", defaultValue = "16", description = "the server's --max-batch (default ${DEFAULT-VALUE})")
     int maxBatch;
+    @Option(names = "--seeded", description = "also measure requests with a seed (how rollouts through RemoteGenerator arrive)")
+    boolean seeded;
 
     @Mixin
     ThreadsOption threads;
@@ -37,7 +39,7 @@ public final class BenchServe implements Callable<Integer> {
         threads.apply(1);
         if (runs < 1 || seconds <= 0 || maxTokens < 1 || maxBatch < 1 || clients.isEmpty() || clients.stream().anyMatch(c -> c < 1))
             throw new InputError("--runs, --max-tokens, --max-batch and every --clients count must be >= 1, --seconds > 0");
-        var result = new ServeBench(runs, seconds, maxTokens, maxBatch, clients.stream().mapToInt(Integer::intValue).toArray()).run(model);
+        var result = new ServeBench(runs, seconds, maxTokens, maxBatch, seeded, clients.stream().mapToInt(Integer::intValue).toArray()).run(model);
         System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         return 0;
     }
