@@ -46,14 +46,19 @@ public final class OpenAiServer implements AutoCloseable {
     private final long created = System.currentTimeMillis() / 1000;
     private final HttpServer http;
 
-    private OpenAiServer(LmEngine engine, Path modelDir, Options options, TeamModel team) throws IOException {
+    private OpenAiServer(LmEngine engine, Path modelDir, Options options, TeamModel team) {
         this.engine = engine;
         this.modelDir = modelDir;
         this.options = options;
         this.team = team;
         this.scheduler = new BatchScheduler(engine, options.maxBatch(), options.waitMicros());
         this.completions = new Completions(engine, scheduler, ChatTemplate.load(modelDir), team, this::adapterOf);
-        this.http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 256);
+        try {
+            this.http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 256);
+        } catch (IOException e) {
+            scheduler.close();
+            throw new InputError("cannot listen on " + options.host() + ":" + options.port() + " (" + e.getMessage() + ")");
+        }
         http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         http.createContext("/", this::route);
     }
@@ -63,7 +68,7 @@ public final class OpenAiServer implements AutoCloseable {
      *
      * @param adapters served name -> PEFT folder
      */
-    public static OpenAiServer start(LmEngine engine, Path modelDir, Options options, Map<String, Path> adapters, TeamModel team) throws IOException {
+    public static OpenAiServer start(LmEngine engine, Path modelDir, Options options, Map<String, Path> adapters, TeamModel team) {
         if (!engine.adapters().names().isEmpty()) throw new IllegalStateException("the engine already has adapters " + engine.adapters().names());
         OpenAiServer s = new OpenAiServer(engine, modelDir, options, team);
         try {
@@ -74,8 +79,8 @@ public final class OpenAiServer implements AutoCloseable {
                 s.adapters.put(e.getKey(), dir.toString());
             }
         } catch (RuntimeException e) {
-            s.scheduler.close();
-            throw e instanceof ApiError a ? new InputError("adapter: " + a.getMessage()) : e;
+            s.close();
+            throw e instanceof ApiError a ? new InputError("--adapter: " + a.getMessage()) : e;
         }
         s.http.start();
         return s;
