@@ -3,6 +3,7 @@ package ai.marft.serve;
 import ai.marft.InputError;
 import ai.marft.Json;
 import ai.marft.lm.AdapterSet;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +23,10 @@ import java.util.stream.Stream;
 /**
  * Puts the trainer's current adapters on the rollout servers: writes each agent's adapter (PEFT) to
  * {@code syncDir/<role>@<version>} (a folder the servers can read at the same path: a shared disk),
- * has every server load it ({@code POST /v1/load_lora_adapter}), then unloads and deletes the
- * previous version. Versioned names let a server hold the new adapter before the old one is gone,
- * and never serve a half-written folder (each is written under a temporary name and renamed).
+ * has every server load it ({@code POST /v1/load_lora_adapter}), then unloads every other version of
+ * those roles the server holds (a previous trainer's too, after a resume) and deletes their folders.
+ * Versioned names let a server hold the new adapter before the old one is gone, and never serve a
+ * half-written folder (each is written under a temporary name and renamed).
  */
 public final class AdapterSync {
     private final Path syncDir;
@@ -70,27 +72,50 @@ public final class AdapterSync {
         int loaded = 0;
         for (URI s : servers) {
             try {
-                for (var e : dirs.entrySet())
+                // what the server holds of these roles, a previous trainer's versions included (after a resume or a crash)
+                List<String> held = versionsHeld(s, roles);
+                for (var e : dirs.entrySet()) {
+                    if (held.contains(e.getKey())) unload(s, e.getKey()); // the same version again: its folder was rewritten
                     client.post(s, "/v1/load_lora_adapter", Json.MAPPER.createObjectNode().put("lora_name", e.getKey()).put("lora_path", e.getValue().toString()));
+                }
+                for (String old : held) if (!next.containsValue(old)) unload(s, old);
                 loaded++;
             } catch (ServerClient.Unavailable e) {
                 failed.add(e.getMessage());
-                continue;
-            }
-            for (String old : current.values()) {
-                if (next.containsValue(old)) continue;
-                try {
-                    client.post(s, "/v1/unload_lora_adapter", Json.MAPPER.createObjectNode().put("lora_name", old));
-                } catch (ServerClient.Unavailable e) {
-                    // already gone on that server (restarted, or unloaded before): nothing to free
-                }
             }
         }
         if (loaded == 0) throw new InputError("no rollout server left: " + String.join("; ", failed));
         if (!failed.isEmpty()) System.err.println("marft: adapters " + next.values() + " not loaded on: " + String.join("; ", failed));
-        for (String old : current.values()) if (!next.containsValue(old)) delete(syncDir.resolve(old));
+        try (Stream<Path> files = Files.list(syncDir)) { // older versions' folders, once every server has switched
+            for (Path f : files.toList()) if (isVersionOf(f.getFileName().toString(), roles) && !next.containsValue(f.getFileName().toString())) delete(f);
+        } catch (IOException e) {
+            throw new InputError("adapter_sync_dir " + syncDir + ": cannot list (" + e.getMessage() + ")");
+        }
         current = next;
         return Map.copyOf(next);
+    }
+
+    private List<String> versionsHeld(URI server, List<String> roles) throws ServerClient.Unavailable {
+        List<String> held = new ArrayList<>();
+        for (JsonNode m : client.get(server, "/v1/models").path("data")) {
+            String id = m.path("id").asText();
+            if (isVersionOf(id, roles)) held.add(id);
+        }
+        return held;
+    }
+
+    /** True for {@code role@N} of one of the roles. */
+    private static boolean isVersionOf(String name, List<String> roles) {
+        int at = name.lastIndexOf('@');
+        return at > 0 && roles.contains(name.substring(0, at)) && name.substring(at + 1).matches("\\d+");
+    }
+
+    private void unload(URI server, String name) {
+        try {
+            client.post(server, "/v1/unload_lora_adapter", Json.MAPPER.createObjectNode().put("lora_name", name));
+        } catch (ServerClient.Unavailable | InputError e) {
+            // already gone there: nothing to free
+        }
     }
 
     /** Role -> served name of the last publish (empty before the first). */

@@ -129,6 +129,17 @@ class RemoteRolloutTest {
             remote.route(names);
             assertSameTokens(remote.generate(p, rows, SAMPLING, 7 + version), local.generate(p, rows, SAMPLING, 7 + version));
         }
+        // a new trainer process (resumed from an older checkpoint) publishes version 1 again over the servers' version 2
+        AdapterSync resumed = new AdapterSync(sync, List.of(first.uri(), second.uri()), "tiny", Duration.ofSeconds(60));
+        for (long version : new long[]{1, 1}) { // twice: the same version again reloads it
+            remote.route(resumed.publish(local.adapters(), List.of("planner"), version));
+            for (URI s : List.of(first.uri(), second.uri()))
+                assertThat(servedModels(s).stream().filter(m -> m.startsWith("planner@")).toList()).containsExactly("planner@1");
+            try (Stream<Path> files = Files.list(sync)) {
+                assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("planner@1");
+            }
+            assertSameTokens(remote.generate(p, rows, SAMPLING, 3), local.generate(p, rows, SAMPLING, 3));
+        }
     }
 
     @Test
