@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 TrainCommand.class, EvalCommand.class, DemoCommand.class,
                 CompareCommand.class,
                 PretrainCommand.class,
+                ServeCommand.class,
         })
 public final class Main implements Runnable {
     @Override
