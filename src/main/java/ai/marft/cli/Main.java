@@ -3,6 +3,8 @@ package ai.marft.cli;
 import ai.marft.InputError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** Entry point of the {@code marft} command: dispatches to the subcommands. */
 @Command(name = "marft", mixinStandardHelpOptions = true, version = "marft 0.1.0",
@@ -17,8 +19,15 @@ import picocli.CommandLine.Command;
                 TrainCommand.class, EvalCommand.class, DemoCommand.class,
                 CompareCommand.class,
                 PretrainCommand.class,
+                ReportCommand.class,
         })
 public final class Main implements Runnable {
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "show the libraries' INFO and WARN lines and the JVM's start-up warnings (also: MARFT_VERBOSE=1)")
+    void verbose(boolean on) {
+        Verbose.apply(on);
+    }
+
     @Override
     public void run() {
         new CommandLine(this).usage(System.err);
@@ -30,6 +39,7 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
+        Verbose.apply(Verbose.fromEnvironment());
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
