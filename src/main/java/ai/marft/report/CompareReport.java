@@ -95,7 +95,7 @@ public final class CompareReport {
                 SeedStats s = SeedStats.of(runs);
                 lines.add(new Charts.Line(v + " (" + runs.size() + " seeds)", s.iterations(), s.mean(), s.low(), s.high()));
             });
-            if (!lines.isEmpty()) RunReport.chart(b, "chart-" + id++, Charts.svg(metric, "iteration", lines, 0));
+            if (!lines.isEmpty()) RunReport.chart(b, "chart-" + id++, metric, lines, Charts.svg(metric, "iteration", lines, 0));
         }
         b.append("</div></section>\n");
     }

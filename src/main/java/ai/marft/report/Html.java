@@ -1,6 +1,8 @@
 package ai.marft.report;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -28,13 +30,11 @@ final class Html {
         return b.toString();
     }
 
-    /** A number with up to 4 significant decimals, "–" for NaN. */
+    /** A number to 4 significant digits without trailing zeros, whole above 1000; "–" for NaN. */
     static String num(double v) {
         if (Double.isNaN(v)) return "–";
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) return String.format(Locale.ROOT, "%d", (long) v);
-        double a = Math.abs(v);
-        return a >= 1000 ? String.format(Locale.ROOT, "%.0f", v) : a >= 1 ? String.format(Locale.ROOT, "%.3f", v)
-                : a >= 1e-3 ? String.format(Locale.ROOT, "%.4f", v) : String.format(Locale.ROOT, "%.3g", v);
+        if (Double.isInfinite(v) || Math.abs(v) >= 1000) return String.format(Locale.ROOT, "%.0f", v);
+        return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     /** A resource of this package (the page's CSS and JS). */

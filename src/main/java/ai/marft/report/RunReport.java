@@ -108,16 +108,21 @@ public final class RunReport {
                     boolean band = p.hasBand() && k.equals(p.series().getFirst());
                     lines.add(new Charts.Line(k, m.iterations(), m.column(k), band ? m.column(p.bandLow()) : null, band ? m.column(p.bandHigh()) : null));
                 }
-                chart(b, "chart-" + id++, Charts.svg(p.title(), "iteration", lines, smoothing));
+                chart(b, "chart-" + id++, p.title(), lines, Charts.svg(p.title(), "iteration", lines, smoothing));
             }
             b.append("</div>\n");
         }
         b.append("</section>\n");
     }
 
-    /** A chart's box: the browser test finds every chart by its class and checks it has drawn pixels. */
-    static void chart(StringBuilder b, String id, String svg) {
-        b.append("<figure class=\"chart\" id=\"").append(id).append("\">").append(svg).append("</figure>\n");
+    /**
+     * A chart's box: the browser test finds every chart by its class and checks it has drawn pixels.
+     * The label names title and series in text (XChart draws its labels as outlines, not text).
+     */
+    static void chart(StringBuilder b, String id, String title, List<Charts.Line> lines, String svg) {
+        String label = title + ": " + String.join(", ", lines.stream().map(Charts.Line::name).toList());
+        b.append("<figure class=\"chart\" id=\"").append(id).append("\" role=\"img\" aria-label=\"").append(Html.esc(label)).append("\">")
+                .append(svg).append("</figure>\n");
     }
 
     private static void transcripts(StringBuilder b, Optional<Transcripts> t) {
