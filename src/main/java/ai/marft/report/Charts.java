@@ -62,7 +62,7 @@ public final class Charts {
             if (smoothing > 0 && raw[0].length > 1) {
                 XYSeries r = chart.addSeries(l.name() + " (raw)", raw[0], raw[1]);
                 r.setMarker(SeriesMarkers.NONE);
-                r.setLineColor(alpha(c, 70));
+                r.setLineColor(alpha(c, 90));
                 r.setLineStyle(new BasicStroke(1f));
                 r.setShowInLegend(false);
                 XYSeries s = chart.addSeries(l.name(), raw[0], Ema.smooth(raw[1], smoothing));
@@ -124,7 +124,6 @@ public final class Charts {
                 .setLegendPosition(Styler.LegendPosition.InsideNE).setLegendBackgroundColor(new Color(255, 255, 255, 200))
                 .setLegendBorderColor(new Color(0xdddddd)).setChartTitleBoxVisible(false).setChartPadding(8);
         s.setPlotGridLinesColor(new Color(0xe5e5e5)).setAxisTickLabelsColor(new Color(0x444444));
-        s.setYAxisDecimalPattern("#,##0.####");
         s.setXAxisDecimalPattern("#,##0");
     }
 
