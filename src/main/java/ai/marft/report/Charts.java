@@ -71,7 +71,7 @@ public final class Charts {
                 s.setLineStyle(new BasicStroke(2f));
             } else {
                 XYSeries s = chart.addSeries(l.name(), raw[0], raw[1]);
-                s.setMarker(raw[0].length == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+                s.setMarker(raw[0].length <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE); // few points: each one seen
                 s.setMarkerColor(c);
                 s.setLineColor(c);
                 s.setLineStyle(new BasicStroke(2f));

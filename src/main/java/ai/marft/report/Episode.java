@@ -6,7 +6,7 @@ import java.util.List;
  * One episode as the transcript browser shows it: one line of {@code transcripts.jsonl}.
  *
  * @param iteration the training iteration whose rollout produced it (0 for an evaluation before training)
- * @param env       the environment (rollout thread) it ran in
+ * @param env       the environment (rollout thread) it ran in; for a held-out record, the problem's index
  * @param turns     every agent's turn in order
  * @param reward    the episode's return
  * @param correct   whether the judge said the final answer is correct

@@ -96,7 +96,8 @@ public final class RunReport {
 
     private static void curves(StringBuilder b, MetricsTable m, double smoothing) {
         b.append("<section id=\"curves\"><h2>Learning curves</h2>\n<p class=\"note\">Over iterations; faint: each iteration's value, solid: ")
-                .append("exponential moving average (weight ").append(Html.num(smoothing)).append(", debiased as TensorBoard does). Every column of ")
+                .append("exponential moving average (weight ").append(Html.num(smoothing)).append(", debiased as TensorBoard does); evaluation accuracy ")
+                .append("unsmoothed, with its 95% interval as a band. Every column of ")
                 .append("<code>metrics.jsonl</code> is drawn.</p>\n");
         if (m.rows() == 0) b.append("<p>No iteration logged yet.</p>\n");
         int id = 0;
@@ -108,7 +109,8 @@ public final class RunReport {
                     boolean band = p.hasBand() && k.equals(p.series().getFirst());
                     lines.add(new Charts.Line(k, m.iterations(), m.column(k), band ? m.column(p.bandLow()) : null, band ? m.column(p.bandHigh()) : null));
                 }
-                chart(b, "chart-" + id++, p.title(), lines, Charts.svg(p.title(), "iteration", lines, smoothing));
+                // an interval belongs to the value it was measured around: banded series are drawn unsmoothed
+                chart(b, "chart-" + id++, p.title(), lines, Charts.svg(p.title(), "iteration", lines, p.hasBand() ? 0 : smoothing));
             }
             b.append("</div>\n");
         }
@@ -144,19 +146,19 @@ public final class RunReport {
             Episode l = i < tr.left().size() ? tr.left().get(i) : null, r = i < tr.right().size() ? tr.right().get(i) : null;
             String change = !tr.paired() || l == null || r == null || l.correct() == r.correct() ? "" : r.correct() ? "fixed" : "broken";
             b.append("<tr class=\"pair\" data-change=\"").append(change).append("\"><td>");
-            episode(b, l);
+            episode(b, l, tr.paired());
             b.append("</td><td>");
-            episode(b, r);
+            episode(b, r, tr.paired());
             b.append("</td></tr>\n");
         }
         b.append("</table></section>\n");
     }
 
-    private static void episode(StringBuilder b, Episode e) {
+    private static void episode(StringBuilder b, Episode e, boolean heldOut) {
         if (e == null) return;
         String outcome = e.correct() ? "correct" : "incorrect";
         b.append("<div class=\"ep ").append(outcome).append("\" data-outcome=\"").append(outcome).append("\"><div class=\"eph\"><span class=\"badge\">")
-                .append(outcome).append("</span> reward ").append(Html.num(e.reward())).append(" · env ").append(e.env()).append("</div><div class=\"problem\">")
+                .append(outcome).append("</span> reward ").append(Html.num(e.reward())).append(heldOut ? " · problem " : " · env ").append(e.env()).append("</div><div class=\"problem\">")
                 .append(Html.esc(e.problem())).append("</div>");
         for (Episode.Turn t : e.turns()) {
             b.append("<div class=\"turn\"><span class=\"role\">").append(Html.esc(t.role())).append("</span>");

@@ -2,7 +2,6 @@ package ai.marft.report;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,11 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every column of a real run's metrics lands on exactly one chart, per-agent columns beside their family. */
 class MetricGroupsTest {
-    static final Path FIXTURE = Path.of("src/test/resources/report/run");
-
     @Test
     void everyColumnIsDrawnOnce() {
-        MetricsTable t = MetricsTable.read(FIXTURE.resolve("metrics.jsonl"));
+        MetricsTable t = MetricsTable.read(ReportFixture.RUN.resolve("metrics.jsonl"));
         List<String> drawn = new ArrayList<>();
         for (MetricGroups.Section s : MetricGroups.of(t))
             for (MetricGroups.Panel p : s.panels()) {
@@ -26,7 +23,7 @@ class MetricGroupsTest {
 
     @Test
     void familiesHoldTheirAgentsAndTokensPerSecondIsNotATokenCount() {
-        List<MetricGroups.Panel> panels = MetricGroups.of(MetricsTable.read(FIXTURE.resolve("metrics.jsonl"))).stream()
+        List<MetricGroups.Panel> panels = MetricGroups.of(MetricsTable.read(ReportFixture.RUN.resolve("metrics.jsonl"))).stream()
                 .flatMap(s -> s.panels().stream()).toList();
         assertThat(panel(panels, "approx_kl").series()).containsExactly("approx_kl", "approx_kl_planner", "approx_kl_solver");
         assertThat(panel(panels, "kl_to_base_planner").series()).containsExactly("kl_to_base_planner", "kl_to_base_solver");

@@ -38,7 +38,7 @@ class ReportBrowserTest {
     @Test
     void everyChartRendersAndThePageLogsNoError() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "chromium is absent (/usr/bin/chromium): bin/setup-browser installs it, as root");
-        Path page = RunReport.write(RunReportTest.copyFixture(tmp.resolve("run")), 0.6);
+        Path page = RunReport.write(ReportFixture.copy(tmp.resolve("run")), 0.6);
         Rendered r = render(page);
         assertThat(r.problems()).isEmpty();
         assertThat(r.charts()).isEqualTo(RunReportTest.count(Files.readString(page), "<figure class=\"chart\""));
@@ -52,7 +52,7 @@ class ReportBrowserTest {
     @Test
     void aBlankChartAndAScriptErrorAreCaught() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM), "chromium is absent (/usr/bin/chromium): bin/setup-browser installs it, as root");
-        Path page = RunReport.write(RunReportTest.copyFixture(tmp.resolve("run")), 0.6);
+        Path page = RunReport.write(ReportFixture.copy(tmp.resolve("run")), 0.6);
         String html = Files.readString(page);
         int svg = html.indexOf("<svg"), end = html.indexOf("</svg>", svg) + "</svg>".length();
         Files.writeString(page, html.substring(0, svg) + "<svg width=\"560\" height=\"300\"></svg>" + html.substring(end)

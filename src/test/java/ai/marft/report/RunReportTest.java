@@ -12,26 +12,14 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/**
- * The page of the fixture run folder (src/test/resources/report/run: the metrics and run_info of a
- * real one-minute demo run, eval rows added at iterations 5, 10, 15, 19; its transcripts are that
- * run's held-out episodes, relabelled as iterations 1 and 19).
- */
-class RunReportTest {
+/** The page of the fixture run folder ({@link ReportFixture}) and of a demo-like folder. */
+public class RunReportTest {
     @TempDir
     Path tmp;
 
-    static Path copyFixture(Path to) throws IOException {
-        Files.createDirectories(to);
-        try (var files = Files.list(MetricGroupsTest.FIXTURE)) {
-            for (Path f : files.toList()) Files.copy(f, to.resolve(f.getFileName()));
-        }
-        return to;
-    }
-
     @Test
     void oneChartPerPanelTablesTranscriptsAndProvenance() throws IOException {
-        Path run = copyFixture(tmp.resolve("run"));
+        Path run = ReportFixture.copy(tmp.resolve("run"));
         Path out = RunReport.write(run, 0.6);
         String html = Files.readString(out);
         long panels = MetricGroups.of(MetricsTable.read(run.resolve("metrics.jsonl"))).stream().mapToLong(s -> s.panels().size()).sum();
@@ -50,7 +38,7 @@ class RunReportTest {
 
     @Test
     void thePageLoadsNothingFromOutside() throws IOException {
-        String html = RunReport.html(copyFixture(tmp.resolve("run")), 0.6);
+        String html = RunReport.html(ReportFixture.copy(tmp.resolve("run")), 0.6);
         assertThat(html).doesNotContainPattern(Pattern.compile("\\s(src|href)=\"(?!#)", Pattern.CASE_INSENSITIVE))
                 .doesNotContainPattern("url\\((?!#)") // SVG clip paths refer to ids in the page
                 .doesNotContain("<link", "@import", "<?xml", "<!DOCTYPE svg");
@@ -82,7 +70,7 @@ class RunReportTest {
         assertThatThrownBy(() -> RunReport.html(tmp.resolve("absent"), 0.6)).isInstanceOf(InputError.class).hasMessageContaining("no such run folder");
     }
 
-    static long count(String s, String what) {
+    public static long count(String s, String what) {
         long n = 0;
         for (int i = s.indexOf(what); i >= 0; i = s.indexOf(what, i + 1)) n++;
         return n;
