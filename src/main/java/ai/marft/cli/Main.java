@@ -22,6 +22,9 @@ import picocli.CommandLine.ScopeType;
                 ReportCommand.class,
         })
 public final class Main implements Runnable {
+    /** System property holding the command line being run ("marft train --config ..."), for run_info.json. */
+    public static final String COMMAND_PROPERTY = "marft.command";
+
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "show the libraries' INFO and WARN lines and the JVM's start-up warnings (also: MARFT_VERBOSE=1)")
     void verbose(boolean on) {
@@ -40,6 +43,7 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         Verbose.apply(Verbose.fromEnvironment());
+        System.setProperty(COMMAND_PROPERTY, commandLine(args));
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;
@@ -51,5 +55,12 @@ public final class Main implements Runnable {
             throw ex;
         });
         return cl.execute(args);
+    }
+
+    /** "marft" and the arguments, each single-quoted (as a POSIX shell reads it back) when it is empty or has a space or a quote. */
+    static String commandLine(String... args) {
+        StringBuilder b = new StringBuilder("marft");
+        for (String a : args) b.append(' ').append(a.isEmpty() || a.matches(".*[\\s'\"].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
+        return b.toString();
     }
 }
