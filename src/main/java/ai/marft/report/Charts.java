@@ -25,6 +25,11 @@ import java.util.regex.Pattern;
  */
 public final class Charts {
     public static final int WIDTH = 560, HEIGHT = 300;
+    /**
+     * Points drawn per series at most (raw: 150 buckets' low and high; smoothed: 150): the encoder writes
+     * each segment as its own SVG element, so this bounds a long run's page; the plot is 500 px wide.
+     */
+    static final int MAX_POINTS = 300, MAX_SMOOTH_POINTS = 150;
     /** Tableau 10, the palette matplotlib and TensorBoard users know. */
     private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
             new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
@@ -60,18 +65,21 @@ public final class Charts {
             double[][] raw = finite(l.x(), l.y());
             if (raw[0].length == 0) continue;
             if (smoothing > 0 && raw[0].length > 1) {
-                XYSeries r = chart.addSeries(l.name() + " (raw)", raw[0], raw[1]);
+                double[][] shown = Downsample.minMax(raw[0], raw[1], MAX_POINTS);
+                XYSeries r = chart.addSeries(l.name() + " (raw)", shown[0], shown[1]);
                 r.setMarker(SeriesMarkers.NONE);
                 r.setLineColor(alpha(c, 90));
                 r.setLineStyle(new BasicStroke(1f));
                 r.setShowInLegend(false);
-                XYSeries s = chart.addSeries(l.name(), raw[0], Ema.smooth(raw[1], smoothing));
+                double[][] smooth = Downsample.mean(raw[0], Ema.smooth(raw[1], smoothing), MAX_SMOOTH_POINTS);
+                XYSeries s = chart.addSeries(l.name(), smooth[0], smooth[1]);
                 s.setMarker(SeriesMarkers.NONE);
                 s.setLineColor(c);
                 s.setLineStyle(new BasicStroke(2f));
             } else {
-                XYSeries s = chart.addSeries(l.name(), raw[0], raw[1]);
-                s.setMarker(raw[0].length <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE); // few points: each one seen
+                double[][] shown = Downsample.minMax(raw[0], raw[1], MAX_POINTS);
+                XYSeries s = chart.addSeries(l.name(), shown[0], shown[1]);
+                s.setMarker(shown[0].length <= 30 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE); // few points: each one seen
                 s.setMarkerColor(c);
                 s.setLineColor(c);
                 s.setLineStyle(new BasicStroke(2f));
@@ -124,6 +132,7 @@ public final class Charts {
                 .setLegendPosition(Styler.LegendPosition.InsideNE).setLegendBackgroundColor(new Color(255, 255, 255, 200))
                 .setLegendBorderColor(new Color(0xdddddd)).setChartTitleBoxVisible(false).setChartPadding(8);
         s.setPlotGridLinesColor(new Color(0xe5e5e5)).setAxisTickLabelsColor(new Color(0x444444));
+        s.setPlotGridLinesStroke(new BasicStroke(1f)); // solid: the encoder writes every dash of a dashed line as a shape
         s.setXAxisDecimalPattern("#,##0");
     }
 
