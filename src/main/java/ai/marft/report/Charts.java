@@ -131,7 +131,7 @@ public final class Charts {
         s.setChartBackgroundColor(Color.WHITE).setPlotBackgroundColor(Color.WHITE).setPlotBorderVisible(false)
                 .setLegendPosition(Styler.LegendPosition.InsideNE).setLegendBackgroundColor(new Color(255, 255, 255, 200))
                 .setLegendBorderColor(new Color(0xdddddd)).setChartTitleBoxVisible(false).setChartPadding(8);
-        s.setPlotGridLinesColor(new Color(0xe5e5e5)).setAxisTickLabelsColor(new Color(0x444444));
+        s.setPlotGridLinesColor(new Color(0xeeeeee)).setAxisTickLabelsColor(new Color(0x444444));
         s.setPlotGridLinesStroke(new BasicStroke(1f)); // solid: the encoder writes every dash of a dashed line as a shape
         s.setXAxisDecimalPattern("#,##0");
     }
