@@ -85,7 +85,30 @@ public final class Charts {
                 s.setLineStyle(new BasicStroke(2f));
             }
         }
+        flatRange(chart);
         return encode(chart);
+    }
+
+    /**
+     * A constant series (episodes per iteration, steps skipped) gets a visible y range around its value:
+     * left to itself XChart zooms into the last bits of float error of the smoothed line.
+     */
+    private static void flatRange(XYChart chart) {
+        double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+        for (XYSeries s : chart.getSeriesCollection())
+            for (double v : s.getYData()) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        double[] range = paddedFlatRange(lo, hi);
+        if (range != null) chart.getStyler().setYAxisMin(range[0]).setYAxisMax(range[1]);
+    }
+
+    /** For data from lo to hi: null when that range is wide enough to draw, else lo − 10% … hi + 10% (±1 around 0). */
+    static double[] paddedFlatRange(double lo, double hi) {
+        if (!(hi >= lo) || hi - lo > 1e-9 * Math.max(1, Math.abs(hi))) return null;
+        double pad = Math.abs(hi) > 0 ? 0.1 * Math.abs(hi) : 1;
+        return new double[]{lo - pad, hi + pad};
     }
 
     /** The band as one closed polygon: the upper edge left to right, then the lower edge back. */
