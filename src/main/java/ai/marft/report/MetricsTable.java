@@ -4,9 +4,6 @@ import ai.marft.InputError;
 import ai.marft.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,14 +27,12 @@ public final class MetricsTable {
         this.columns = columns;
     }
 
-    /** Reads {@code file}; an unreadable line is an {@link InputError} naming the file and line. */
+    /**
+     * Reads {@code file}; an unreadable line is an {@link InputError} naming the file and line, except
+     * an unfinished last line (no newline after it yet: the run is writing it), which is left out.
+     */
     public static MetricsTable read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + file, e);
-        }
+        List<String> lines = JsonLines.read(file);
         List<JsonNode> rows = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) continue;

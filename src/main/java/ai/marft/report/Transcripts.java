@@ -5,7 +5,6 @@ import ai.marft.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,11 +92,7 @@ public record Transcripts(String source, String leftLabel, List<Episode> left, S
     }
 
     private static List<String> lines(Path file) {
-        try {
-            return Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + file, e);
-        }
+        return JsonLines.read(file);
     }
 
     private static JsonNode parse(Path file, int lineNo, String line) {

@@ -36,6 +36,13 @@ class MetricsTableTest {
     }
 
     @Test
+    void aLineStillBeingWrittenIsLeftOut() throws IOException {
+        Path f = tmp.resolve("metrics.jsonl");
+        Files.writeString(f, "{\"iteration\": 1, \"reward_mean\": 0.5}\n{\"iteration\": 2, \"rew");
+        assertThat(MetricsTable.read(f).iterations()).containsExactly(1);
+    }
+
+    @Test
     void aBrokenLineNamesFileAndLine() throws IOException {
         Path f = tmp.resolve("metrics.jsonl");
         Files.writeString(f, "{\"iteration\": 1}\n{\"iteration\": 2,\n");
