@@ -1,6 +1,6 @@
 package ai.marft.report;
 
-import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.ChartEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -9,7 +9,6 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Line charts drawn by XChart and exported as SVG (XChart's VectorGraphicsEncoder, over
+ * Line charts drawn by XChart and exported as SVG (XChart's ChartEncoder, which writes SVG through
  * VectorGraphics2D), returned as an {@code <svg>} element to inline in a page: no XML prolog, no
  * external references.
  */
@@ -160,13 +159,12 @@ public final class Charts {
     }
 
     private static String encode(XYChart chart) {
-        var out = new ByteArrayOutputStream();
+        String svg;
         try {
-            VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            svg = new String(ChartEncoder.getBytes(chart, "svg"), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("drawing chart " + chart.getTitle(), e);
         }
-        String svg = out.toString(StandardCharsets.UTF_8);
         int start = svg.indexOf("<svg");
         if (start < 0) throw new IllegalStateException("the SVG encoder wrote no <svg> element for " + chart.getTitle());
         return roundPathData(svg.substring(start)); // drops the XML prolog and DOCTYPE: not allowed inside HTML
