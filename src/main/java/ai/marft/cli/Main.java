@@ -1,6 +1,7 @@
 package ai.marft.cli;
 
 import ai.marft.InputError;
+import ai.marft.report.RunReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,9 +23,6 @@ import picocli.CommandLine.ScopeType;
                 ReportCommand.class,
         })
 public final class Main implements Runnable {
-    /** System property holding the command line being run ("marft train --config ..."), for run_info.json. */
-    public static final String COMMAND_PROPERTY = "marft.command";
-
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "show the libraries' INFO and WARN lines and the JVM's start-up warnings (also: MARFT_VERBOSE=1)")
     void verbose(boolean on) {
@@ -43,7 +41,7 @@ public final class Main implements Runnable {
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         Verbose.apply(Verbose.fromEnvironment());
-        System.setProperty(COMMAND_PROPERTY, commandLine(args));
+        System.setProperty(RunReport.COMMAND_PROPERTY, commandLine(args)); // for run_info.json's provenance
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             Throwable t = ex;

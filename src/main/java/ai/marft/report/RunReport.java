@@ -22,6 +22,11 @@ import java.util.Optional;
  */
 public final class RunReport {
     public static final String FILE = "report.html";
+    /**
+     * System property the CLI sets to the command line it runs ("marft train --config ..."): the
+     * training loop copies it into run_info.json as {@code "command"}, which the report shows.
+     */
+    public static final String COMMAND_PROPERTY = "marft.command";
     /** TensorBoard's default smoothing weight. */
     public static final double DEFAULT_SMOOTHING = 0.6;
 

@@ -1,5 +1,6 @@
 package ai.marft.cli;
 
+import ai.marft.report.RunReport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +16,6 @@ class CommandLineRecordTest {
     @Test
     void runRecordsItsArguments() {
         Main.run("--help");
-        assertThat(System.getProperty(Main.COMMAND_PROPERTY)).isEqualTo("marft --help");
+        assertThat(System.getProperty(RunReport.COMMAND_PROPERTY)).isEqualTo("marft --help");
     }
 }
