@@ -20,6 +20,8 @@ if ! MARFT_JDK=$(marft_find_jdk); then
 fi
 export JAVA_HOME="$MARFT_JDK"
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven's own guava calls sun.misc.Unsafe, which JDK 24+ warns about on every build: allowed quietly
+case " ${MAVEN_OPTS:-} " in *--sun-misc-unsafe-memory-access=*) ;; *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;; esac
 if ! command -v mvn >/dev/null 2>&1; then
   echo "marft: needs Apache Maven (mvn) on PATH to build; install it (apt-get install maven)." >&2
   exit 1

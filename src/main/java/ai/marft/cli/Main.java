@@ -1,8 +1,11 @@
 package ai.marft.cli;
 
 import ai.marft.InputError;
+import ai.marft.report.RunReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** Entry point of the {@code marft} command: dispatches to the subcommands. */
 @Command(name = "marft", mixinStandardHelpOptions = true, version = "marft 0.1.0",
@@ -18,8 +21,15 @@ import picocli.CommandLine.Command;
                 CompareCommand.class,
                 PretrainCommand.class,
                 ServeCommand.class,
+                ReportCommand.class,
         })
 public final class Main implements Runnable {
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "show the libraries' INFO and WARN lines and the JVM's start-up warnings (also: MARFT_VERBOSE=1)")
+    void verbose(boolean on) {
+        Verbose.apply(on);
+    }
+
     @Override
     public void run() {
         new CommandLine(this).usage(System.err);
@@ -31,7 +41,8 @@ public final class Main implements Runnable {
 
     /** Runs the CLI and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
-        System.setProperty("marft.command", "marft " + String.join(" ", args)); // recorded in a run's run_info.json
+        Verbose.apply(Verbose.fromEnvironment());
+        System.setProperty(RunReport.COMMAND_PROPERTY, commandLine(args)); // for run_info.json's provenance
         CommandLine cl = new CommandLine(new Main());
         // marft train --help lists every training option from its one declaration
         cl.getSubcommands().get("train").getCommandSpec().usageMessage()
@@ -51,5 +62,12 @@ public final class Main implements Runnable {
             throw ex;
         });
         return cl.execute(args);
+    }
+
+    /** "marft" and the arguments, each single-quoted (as a POSIX shell reads it back) when it is empty or has a space or a quote. */
+    static String commandLine(String... args) {
+        StringBuilder b = new StringBuilder("marft");
+        for (String a : args) b.append(' ').append(a.isEmpty() || a.matches(".*[\\s'\"].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
+        return b.toString();
     }
 }

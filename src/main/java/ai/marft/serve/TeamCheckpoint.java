@@ -3,7 +3,9 @@ package ai.marft.serve;
 import ai.marft.InputError;
 import ai.marft.Json;
 import ai.marft.lm.SamplingParams;
-import com.fasterxml.jackson.databind.JsonNode;
+import ai.marft.algo.Algorithm;
+import ai.marft.algo.TeamParameters;
+import ai.marft.config.TrainConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,9 +13,9 @@ import java.nio.file.Path;
 
 /**
  * What {@code marft serve --team} reads of a training checkpoint: the run's config.json (base model,
- * profiles, sampling) and one PEFT folder per role. Read here with Jackson rather than through
- * run/Checkpoints and TrainConfig, which are being moved; the layout is the one Checkpoints documents
- * (a complete checkpoint carries the marker file {@code COMPLETE}).
+ * profiles, sampling) and one PEFT folder per role ({@link TeamParameters}' layout; a complete
+ * checkpoint carries the marker file {@code COMPLETE}). Not through train.Checkpoints: the training
+ * loop uses this package's rollout client, so this package does not depend on it.
  *
  * @param model    config's model_name_or_path (as written: relative paths are from where training ran)
  * @param profiles config's profile_path
@@ -26,22 +28,20 @@ public record TeamCheckpoint(Path dir, Path model, Path profiles, SamplingParams
         if (!Files.isDirectory(dir)) throw new InputError("--team " + dir + ": no such checkpoint folder");
         if (!Files.exists(dir.resolve(MARKER))) throw new InputError("--team " + dir + ": not a complete checkpoint (no " + MARKER + " marker)");
         Path f = dir.resolve(CONFIG);
-        JsonNode c;
+        TrainConfig c;
         try {
-            c = Json.MAPPER.readTree(f.toFile());
+            c = Json.MAPPER.readValue(f.toFile(), TrainConfig.class);
         } catch (IOException e) {
             throw new InputError(f + ": cannot read the run's config (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
-        String model = c.path("model_name_or_path").asText(null), profiles = c.path("profile_path").asText(null);
-        if (profiles == null) throw new InputError(f + ": no profile_path");
-        int max = c.path("max_new_tokens").asInt(512), topK = c.path("top_k").asInt(50);
-        double temperature = c.path("temperature").asDouble(0.5), topP = c.path("top_p").asDouble(1.0);
-        return new TeamCheckpoint(dir, model == null ? null : Path.of(model), Path.of(profiles), new SamplingParams(max, temperature, topK, topP));
+        if (c.profilePath == null) throw new InputError(f + ": no profile_path");
+        return new TeamCheckpoint(dir, c.modelNameOrPath == null ? null : Path.of(c.modelNameOrPath), Path.of(c.profilePath),
+                Algorithm.samplingParams(c));
     }
 
     /** The PEFT adapter folder of {@code role}. */
     public Path adapter(String role) {
-        Path p = dir.resolve(role);
+        Path p = TeamParameters.adapterDir(dir, role);
         if (!Files.isDirectory(p)) throw new InputError("--team " + dir + ": no adapter folder for role '" + role + "'");
         return p;
     }

@@ -3,7 +3,7 @@ package ai.marft.serve;
 import ai.marft.Json;
 import ai.marft.lm.TextGenerator;
 import ai.marft.mas.AgentStep;
-import ai.marft.mas.PromptFormat;
+import ai.marft.env.PromptFormat;
 import ai.marft.mas.Team;
 import ai.marft.mas.TeamPolicy;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -4,6 +4,7 @@ import ai.marft.algo.Algorithm;
 import ai.marft.algo.Experience;
 import ai.marft.algo.UpdateStats;
 import ai.marft.config.Options;
+import ai.marft.report.RunReport;
 import ai.marft.config.TrainConfig;
 import ai.marft.env.Tasks;
 import ai.marft.eval.EvalReport;
@@ -300,7 +301,7 @@ public final class TrainRun implements AutoCloseable {
         v.put("java", Runtime.version().toString());
         v.put("djl", Engine.getDjlVersion());
         v.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
-        o.put("command", System.getProperty("marft.command", ""));
+        o.put("command", System.getProperty(RunReport.COMMAND_PROPERTY, ""));
         o.put("seed", cfg.seed);
         o.put("resumed_at_iteration", iteration);
         try {

@@ -4,7 +4,7 @@ import ai.marft.Json;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;
 import ai.marft.mas.AgentStep;
-import ai.marft.mas.PromptFormat;
+import ai.marft.env.PromptFormat;
 import ai.marft.mas.Profiles;
 import ai.marft.mas.Team;
 import ai.marft.mas.TeamPolicy;
