@@ -135,6 +135,10 @@ public final class TrainConfig {
     public int saveInterval = 1000;
     @Opt(help = "checkpoints kept in the run folder, newest first (0: all)", min = 0, ref = Ref.OURS)
     public int keepCheckpoints = 3;
+    @Opt(help = "iterations between refreshes of the run's report.html (0: only at the end)", min = 0, ref = Ref.OURS)
+    public int reportInterval = 20;
+    @Opt(help = "ended episodes kept per iteration in transcripts.jsonl (the report's transcript browser)", min = 1, ref = Ref.OURS)
+    public int transcriptsPerIteration = 8;
     @Opt(help = "metrics are written every iteration here", ref = Ref.UNUSED)
     public int logInterval = 1;
     @Opt(help = "evaluate on eval_dataset_path every eval_interval iterations")

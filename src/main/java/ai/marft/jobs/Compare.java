@@ -6,6 +6,8 @@ import ai.marft.env.Tasks;
 import ai.marft.eval.EvalReport;
 import ai.marft.eval.Evaluator;
 import ai.marft.eval.EvaluatorOptions;
+import ai.marft.report.CompareReport;
+import ai.marft.report.RunReport;
 import ai.marft.train.TrainRun;
 
 import ai.marft.InputError;
@@ -108,6 +110,7 @@ public final class Compare {
             log.printf(Locale.ROOT, "compare: %s, seed %d (%d of %d), %.1f minutes%n", names.get(k), cfg.seed, k + 1, configs.size(), o.minutes());
             runs.add(one(names.get(k), cfg, o.minutes(), held, log));
             write(out, configFile, o, runs);
+            CompareReport.write(out, RunReport.DEFAULT_SMOOTHING);
         }
         return runs;
     }

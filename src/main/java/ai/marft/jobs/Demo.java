@@ -7,6 +7,8 @@ import ai.marft.env.Tasks;
 import ai.marft.eval.EvalReport;
 import ai.marft.eval.Evaluator;
 import ai.marft.eval.EvaluatorOptions;
+import ai.marft.report.BeforeAfter;
+import ai.marft.report.RunReport;
 import ai.marft.train.RunFolder;
 import ai.marft.train.TrainRun;
 
@@ -93,6 +95,12 @@ public final class Demo {
             Path finalDir = run.saveCheckpoint(out.resolve("checkpoints").resolve("final"));
             after.writeJsonl(out.resolve("heldout_after.jsonl"));
             before.writeJsonl(out.resolve("heldout_before.jsonl"));
+            double[] b = before.ci95(), a = after.ci95();
+            new BeforeAfter(String.format(Locale.ROOT, "held-out (%d problems, 1 attempt)", before.n()), List.of(
+                    new BeforeAfter.Row("before (base model)", before.accuracy(), b[0], b[1], before.n()),
+                    new BeforeAfter.Row(String.format(Locale.ROOT, "after MARFT-A (%d iterations, %.1f min)", run.iteration(), trained),
+                            after.accuracy(), a[0], a[1], after.n()))).write(out);
+            RunReport.write(out, RunReport.DEFAULT_SMOOTHING);
             Result r = new Result(before, after, run.iteration(), trained, finalDir, out.resolve("report.md"));
             writeReport(r, cfg, configFile);
             return r;

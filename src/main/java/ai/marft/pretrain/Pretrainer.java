@@ -1,5 +1,8 @@
 package ai.marft.pretrain;
 
+import ai.marft.progress.Budget;
+import ai.marft.progress.Progress;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -168,7 +171,7 @@ public final class Pretrainer implements AutoCloseable {
      */
     public Summary train(PrintStream progress) {
         long start = System.nanoTime();
-        Progress bar = new Progress(progress, options.steps());
+        Progress bar = progress == null ? null : Progress.of("pretrain", "step", Budget.units(options.steps()), progress);
         double trainLoss = Double.NaN, heldLoss = heldOutLoss(), ema = Double.NaN;
         Path csv = out.resolve("loss.csv");
         try (var w = Files.newBufferedWriter(csv)) {
@@ -188,12 +191,12 @@ public final class Pretrainer implements AutoCloseable {
                 w.write(String.format(java.util.Locale.ROOT, "%d,%.1f,%.6g,%d,%d,%.5f,%s%n", step, (System.nanoTime() - start) / 1e9,
                         adam.learningRate(), b.rows().size(), b.targets(), trainLoss, held));
                 w.flush(); // the curve can be watched while training runs
-                bar.update(step, ema, heldLoss);
+                if (bar != null) bar.update(step, String.format(java.util.Locale.ROOT, "loss %.4f  held-out %.4f", ema, heldLoss));
             }
         } catch (IOException e) {
             throw new InputError("cannot write " + csv + " (" + e.getMessage() + ")");
         }
-        bar.done();
+        if (bar != null) bar.close();
         model.save(out);
         return new Summary(step, options.steps(), (System.nanoTime() - start) / 1e9, trainLoss, heldLoss, model.parameterCount(),
                 stream.skipped(), skippedUpdates);

@@ -20,7 +20,7 @@ import java.util.List;
  *  "reward": 1.0, "correct": true}</pre>
  * ({@code prompt} only when given). At most {@code perIteration} episodes of one iteration are kept
  * (the first ones offered), so a long run's file stays small; each line is flushed, as metrics.jsonl.
- * On resume, {@link #truncateAfter} drops the iterations the checkpoint does not cover.
+ * On resume, the training loop moves the iterations the checkpoint does not cover aside, as it does metrics.
  */
 public final class TranscriptLog implements AutoCloseable {
     public static final String FILE = "transcripts.jsonl";
@@ -73,27 +73,6 @@ public final class TranscriptLog implements AutoCloseable {
             throw new UncheckedIOException("writing " + FILE, e);
         }
         return true;
-    }
-
-    /** Keeps only lines of iterations up to {@code lastIteration} (call before opening, on resume). */
-    public static void truncateAfter(Path runDir, long lastIteration) {
-        Path file = runDir.resolve(FILE);
-        if (!Files.exists(file)) return;
-        try {
-            List<String> kept = Files.readAllLines(file).stream().filter(l -> !l.isBlank())
-                    .filter(l -> iterationOf(l) <= lastIteration).toList();
-            Files.write(file, kept);
-        } catch (IOException e) {
-            throw new UncheckedIOException("truncating " + file, e);
-        }
-    }
-
-    private static long iterationOf(String line) {
-        try {
-            return Json.MAPPER.readTree(line).path("iteration").asLong(Long.MAX_VALUE);
-        } catch (IOException e) {
-            return Long.MAX_VALUE; // a torn last line from a crash: dropped
-        }
     }
 
     @Override

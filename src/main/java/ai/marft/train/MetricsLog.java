@@ -44,7 +44,8 @@ public final class MetricsLog implements AutoCloseable {
     /**
      * Keeps only lines whose {@code "iteration"} is at most {@code lastIteration} (a resumed run's
      * history reads as one uninterrupted run); the later lines move, unchanged, to
-     * {@code metrics.after_steps_NNNN.jsonl} beside it (a numbered name if that exists), never deleted.
+     * {@code <name>.after_steps_NNNN.jsonl} beside it (a numbered name if that exists), never deleted.
+     * Any JSON-lines file of the run whose lines carry an {@code "iteration"} (metrics, transcripts).
      *
      * @return the file the later lines moved to, or null when there were none
      */
@@ -58,7 +59,7 @@ public final class MetricsLog implements AutoCloseable {
                 (node.path("iteration").asLong(Long.MAX_VALUE) <= lastIteration ? kept : later).add(line);
             }
             if (later.isEmpty()) return null;
-            String base = "metrics.after_" + Checkpoints.name(lastIteration);
+            String base = file.getFileName().toString().replaceFirst("\\.jsonl$", "") + ".after_" + Checkpoints.name(lastIteration);
             Path aside = file.resolveSibling(base + ".jsonl");
             for (int k = 2; Files.exists(aside); k++) aside = file.resolveSibling(base + "." + k + ".jsonl");
             Files.write(aside, later);

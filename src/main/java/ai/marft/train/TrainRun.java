@@ -4,7 +4,10 @@ import ai.marft.algo.Algorithm;
 import ai.marft.algo.Experience;
 import ai.marft.algo.UpdateStats;
 import ai.marft.config.Options;
+import ai.marft.progress.Budget;
+import ai.marft.progress.Progress;
 import ai.marft.report.RunReport;
+import ai.marft.report.TranscriptLog;
 import ai.marft.config.TrainConfig;
 import ai.marft.env.Tasks;
 import ai.marft.eval.EvalReport;
@@ -28,17 +31,12 @@ import ai.marft.mas.RolloutBatch;
 import ai.marft.mas.Seeds;
 import ai.marft.mas.Team;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,32 +151,36 @@ public final class TrainRun implements AutoCloseable {
         double budget = maxMinutes * 60;
         long start = clock.getAsLong();
         Path metricsFile = runDir.resolve("metrics.jsonl");
-        Path aside = MetricsLog.moveAsideAfter(metricsFile, iteration);
-        if (aside != null && progress != null)
-            progress.println("marft: metrics after iteration " + iteration + " of the earlier run moved to " + aside);
+        for (Path f : List.of(metricsFile, runDir.resolve(TranscriptLog.FILE))) {
+            Path aside = MetricsLog.moveAsideAfter(f, iteration);
+            if (aside != null && progress != null)
+                progress.println("marft: lines after iteration " + iteration + " of the earlier run moved to " + aside);
+        }
         writeSnapshot();
         Path last = null;
-        boolean timeBound = maxMinutes > 0 && until - iteration > TIME_BOUND_ITERATIONS;
+        boolean timeBound = budget > 0 && until - iteration > TIME_BOUND_ITERATIONS;
+        Budget shown = new Budget(timeBound ? 0 : until, iteration, budget > 0 ? Math.max(1e-9, budget - budgetSpentBefore) : 0);
         try (StopSignal stop = StopSignal.install(); MetricsLog metrics = new MetricsLog(metricsFile);
-             ProgressBar bar = bar(progress, until, timeBound)) {
+             TranscriptLog transcripts = new TranscriptLog(runDir, cfg.transcriptsPerIteration);
+             Progress bar = progress == null ? null : Progress.of("train", "iteration", shown, progress)) {
             while (iteration < until && (budget <= 0 || spent(start) < budget)) {
                 double timeLeft = budget > 0 ? Math.max(0, 1 - spent(start) / budget) : 1;
-                Map<String, Object> row = step(total, timeLeft);
+                Map<String, Object> row = step(total, timeLeft, transcripts);
                 last = null;
                 if (cfg.useEval && cfg.evalInterval > 0 && iteration % cfg.evalInterval == 0) row.putAll(evaluate());
                 metrics.append(row);
                 if (cfg.saveInterval > 0 && iteration % cfg.saveInterval == 0) last = saveCheckpoint(checkpointDir(iteration), spent(start));
-                if (bar != null) {
-                    bar.stepTo(iteration);
-                    String left = budget <= 0 ? "" : String.format(Locale.ROOT, ", %.1f min left", Math.max(0, budget - spent(start)) / 60);
-                    bar.setExtraMessage(String.format(Locale.ROOT, " reward %.3f%s", (Double) row.get("reward_mean"), left));
-                }
+                if (bar != null) bar.iteration(iteration, (Double) row.get("reward_mean"),
+                        row.get("accuracy") instanceof Double a ? a : Double.NaN, (Double) row.get("tokens_per_s"));
+                if (cfg.reportInterval > 0 && iteration % cfg.reportInterval == 0) RunReport.write(runDir, RunReport.DEFAULT_SMOOTHING);
                 if (stop.received() != null) {
                     Path at = last != null ? last : saveCheckpoint(checkpointDir(iteration), spent(start));
+                    RunReport.write(runDir, RunReport.DEFAULT_SMOOTHING);
                     throw new Stopped(stop.received(), iteration, at, stop.exitCode());
                 }
             }
         }
+        RunReport.write(runDir, RunReport.DEFAULT_SMOOTHING);
         budgetSpentBefore = spent(start); // what a checkpoint written after this (the demo's final one) records
         return last != null ? last : saveCheckpoint(checkpointDir(iteration), budgetSpentBefore);
     }
@@ -186,13 +188,6 @@ public final class TrainRun implements AutoCloseable {
     /** Seconds of the budget spent: before this process, and since {@code start}. */
     private double spent(long start) {
         return budgetSpentBefore + (clock.getAsLong() - start) / 1e9;
-    }
-
-    /** Iterations done of {@code max}; unbounded (no ETA) when a time budget rather than a count ends the run. */
-    private ProgressBar bar(PrintStream out, long max, boolean timeBound) {
-        if (out == null) return null;
-        return new ProgressBarBuilder().setTaskName("train").setInitialMax(timeBound ? -1 : max).setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(out)).startsFrom(iteration, Duration.ZERO).showSpeed().build();
     }
 
     /** Linear LR decay: the fraction of the rates kept, by iterations done or wall-clock budget left, whichever is less. */
@@ -205,7 +200,7 @@ public final class TrainRun implements AutoCloseable {
      * rates fall with whichever runs out first, iterations or the wall-clock budget ({@code timeLeft}:
      * the fraction left, 1 without a budget), so a time-bound run (the demo) ends at a small rate.
      */
-    private Map<String, Object> step(long total, double timeLeft) {
+    private Map<String, Object> step(long total, double timeLeft, TranscriptLog transcripts) {
         if (cfg.useLinearLrDecay) {
             double keep = decayFactor(iteration, total, timeLeft);
             trainer.parameters().setLearningRates(cfg.lr * keep, cfg.criticLr * keep);
@@ -220,6 +215,7 @@ public final class TrainRun implements AutoCloseable {
         }
         long t3 = System.nanoTime();
         iteration++;
+        logEpisodes(batch, transcripts);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("iteration", iteration);
         row.putAll(RolloutStats.of(batch));
@@ -241,6 +237,30 @@ public final class TrainRun implements AutoCloseable {
         row.put("rss_mb", ProcessMemory.rssMegabytes());
         row.put("heap_mb", Runtime.getRuntime().totalMemory() / 1048576.0); // committed Java heap, part of rss_mb
         return row;
+    }
+
+    /**
+     * The episodes that ended in this rollout, every agent's turn of every step, for the report's
+     * transcript browser (an episode begun in an earlier iteration shows its turns of this one).
+     */
+    private void logEpisodes(RolloutBatch b, TranscriptLog transcripts) {
+        for (int e = 0; e < b.envs(); e++) {
+            List<String> roles = new ArrayList<>(), prompts = new ArrayList<>(), actions = new ArrayList<>();
+            for (int t = 0; t < b.steps(); t++) {
+                for (int i = 0; i < b.agents(); i++) {
+                    roles.add(team.roles().get(i));
+                    prompts.add(b.action(t, e, i).observation());
+                    actions.add(b.action(t, e, i).actionText());
+                }
+                if (!b.dones()[t][e]) continue;
+                Map<String, Object> info = b.infos().get(t).get(e);
+                transcripts.episode(iteration, e, String.valueOf(info.get(QaEnv.PROBLEM)), roles, prompts, actions,
+                        info.get(ResumableEnv.EPISODE_RETURN) instanceof Double d ? d : Double.NaN, Boolean.TRUE.equals(info.get(QaEnv.CORRECT)));
+                roles.clear();
+                prompts.clear();
+                actions.clear();
+            }
+        }
     }
 
     /** Prepare then update; {@code preparedAt[0]} receives the time the preparation ended. */

@@ -38,11 +38,13 @@ class TranscriptLogTest {
     }
 
     @Test
-    void resumeDropsIterationsAfterTheCheckpoint() {
+    void resumeMovesIterationsAfterTheCheckpointAside() {
         try (TranscriptLog log = new TranscriptLog(tmp, 5)) {
             for (long it = 1; it <= 4; it++) log.episode(it, 0, "p", List.of("solver"), null, List.of("a"), 0, false);
         }
-        TranscriptLog.truncateAfter(tmp, 2);
+        java.nio.file.Path aside = ai.marft.train.MetricsLog.moveAsideAfter(tmp.resolve(TranscriptLog.FILE), 2);
         assertThat(Transcripts.readLog(tmp.resolve(TranscriptLog.FILE))).extracting(Episode::iteration).containsExactly(1L, 2L);
+        assertThat(aside.getFileName().toString()).isEqualTo("transcripts.after_steps_0002.jsonl");
+        assertThat(Transcripts.readLog(aside)).extracting(Episode::iteration).containsExactly(3L, 4L);
     }
 }
