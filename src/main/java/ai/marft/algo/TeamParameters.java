@@ -6,6 +6,7 @@ import ai.marft.lm.LmEngine;
 import ai.marft.lm.LoraConfig;
 import ai.marft.lm.LoraTarget;
 import ai.marft.lm.SamplingParams;
+import ai.marft.lm.TextGenerator;
 import ai.marft.lm.ValueHead;
 import ai.marft.mas.Seeds;
 import ai.marft.mas.Team;
@@ -77,7 +78,12 @@ public final class TeamParameters implements AutoCloseable {
 
     /** The team acting with the trained adapters under {@code sampling}, prompts cut to the context window. */
     public TeamPolicy policy(SamplingParams sampling) {
-        return new TeamPolicy(team, engine, TeamPolicy.roleAdapters(team), sampling, contextWindow);
+        return policy(sampling, engine);
+    }
+
+    /** The same team generating through {@code generator} (e.g. rollout servers), adapters named after the roles. */
+    public TeamPolicy policy(SamplingParams sampling, TextGenerator generator) {
+        return new TeamPolicy(team, generator, TeamPolicy.roleAdapters(team), sampling, contextWindow);
     }
 
     public Team team() {

@@ -124,6 +124,12 @@ public final class Options {
         if (cfg.klCoef > 0 && !"APPO".equals(cfg.algorithmName))
             throw new InputError(where(origin, "kl_coef") + ": kl_coef = " + cfg.klCoef + ": the KL-to-base penalty is implemented for APPO only, not "
                     + cfg.algorithmName);
+        if ("openai".equals(cfg.rolloutBackend) && (cfg.rolloutServers.isEmpty() || cfg.adapterSyncDir == null || cfg.adapterSyncDir.isBlank()))
+            throw new InputError(where(origin, "rollout_backend") + ": rollout_backend = openai needs rollout_servers (at least one URL) and "
+                    + "adapter_sync_dir (a folder the servers read)");
+        for (String url : cfg.rolloutServers)
+            if (!url.matches("https?://[^\\s/]+(:\\d+)?/?"))
+                throw new InputError(where(origin, "rollout_servers") + ": rollout_servers entry '" + url + "': expected http://host:port");
         if (cfg.contextWindow <= cfg.maxNewTokens)
             throw new InputError(where(origin, "context_window") + ": context_window = " + cfg.contextWindow + ": must exceed max_new_tokens ("
                     + cfg.maxNewTokens + ")");

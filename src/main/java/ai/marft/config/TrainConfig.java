@@ -63,6 +63,17 @@ public final class TrainConfig {
     @Opt(help = "top-p (nucleus) filter of rollouts (1: off)", min = 0, minExclusive = true, max = 1, ref = Ref.OURS)
     public double topP = 1.0;
 
+    @Opt(help = "where rollouts are generated: local (this JVM's engine) or openai (OpenAI-compatible servers: marft serve, vLLM)",
+            choices = {"local", "openai"}, ref = Ref.OURS)
+    public String rolloutBackend = "local";
+    @Opt(help = "base URLs of the rollout servers (rollout_backend openai), e.g. http://10.0.0.5:8000", ref = Ref.OURS)
+    public List<String> rolloutServers = List.of();
+    @Opt(help = "folder the trainer writes each agent's adapter to (role@iteration) and every server reads (a shared disk)",
+            ref = Ref.OURS)
+    public String adapterSyncDir;
+    @Opt(help = "seconds a rollout request may take before it is retried on another server", min = 0, minExclusive = true, ref = Ref.OURS)
+    public double rolloutTimeoutS = 600;
+
     // --- PPO
     @Opt(help = "action log-prob of MARFT-A: sum over tokens, mean per token, or per word", choices = {"sum", "token", "word"})
     public String normalizationMode = "sum";

@@ -68,6 +68,7 @@ public final class TrainRun implements AutoCloseable {
     private final List<ResumableEnv> envs = new ArrayList<>();
     private final VecEnv vec;
     private final Algorithm trainer;
+    private final RolloutBackend rollouts;
     private final List<Problem> evalSet;
     private long iteration;
     /** Seconds of the wall-clock budget spent before this process took over (a resumed run's share). */
@@ -96,6 +97,7 @@ public final class TrainRun implements AutoCloseable {
         this.engine = LmEngine.load(Path.of(cfg.modelNameOrPath));
         try {
             this.trainer = Algorithm.create(engine, team, cfg, Seeds.mix(cfg.seed, 2), resume);
+            this.rollouts = RolloutBackend.of(cfg, engine);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -206,7 +208,9 @@ public final class TrainRun implements AutoCloseable {
             trainer.parameters().setLearningRates(cfg.lr * keep, cfg.criticLr * keep);
         }
         long t0 = System.nanoTime();
-        RolloutBatch batch = Rollout.run(trainer.policy(), vec, cfg.episodeLength, Seeds.mix(Seeds.mix(cfg.seed, 4), iteration));
+        rollouts.beforeRollout(engine, team.roles(), iteration);
+        RolloutBatch batch = Rollout.run(trainer.parameters().policy(Algorithm.samplingParams(cfg), rollouts.generator()), vec,
+                cfg.episodeLength, Seeds.mix(Seeds.mix(cfg.seed, 4), iteration));
         long t1 = System.nanoTime();
         UpdateStats stats;
         long[] t2 = new long[1];
