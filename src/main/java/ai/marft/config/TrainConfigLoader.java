@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -106,8 +107,6 @@ public final class TrainConfigLoader {
                 System.err.println("marft: " + where + ": option '" + name + "' is accepted for compatibility and has no effect here");
                 continue;
             }
-            if (s.opt().ref() == Opt.Ref.UNUSED)
-                System.err.println("marft: " + where + ": option '" + name + "' has no effect here (" + s.opt().help() + ")");
             try {
                 JsonNode one = Json.MAPPER.createObjectNode().set(name, e.getValue());
                 Json.MAPPER.readerForUpdating(config).readValue(one);
@@ -116,6 +115,9 @@ public final class TrainConfigLoader {
             }
             origin.put(name, where);
             Options.check(name, read(s, config), where);
+            // a checkpoint's config.json lists every option: only a value someone changed is worth a warning
+            if (s.opt().ref() == Opt.Ref.UNUSED && !Objects.equals(read(s, config), s.defaultValue()))
+                System.err.println("marft: " + where + ": option '" + name + "' has no effect here (" + s.opt().help() + ")");
         }
     }
 
