@@ -77,7 +77,12 @@ public final class EvalCommand implements Runnable {
         List<Problem> problems = Datasets.load(dataset);
         if (n != null && n > problems.size()) throw new InputError("--n " + n + ": the dataset " + dataset + " has only " + problems.size() + " problems");
         String taskName = task != null ? task : checkpoint != null ? trained.envName : Tasks.infer(problems);
-        Grader grader = Tasks.grader(taskName);
+        Grader grader;
+        try {
+            grader = Tasks.grader(taskName);
+        } catch (InputError e) { // say where the name came from
+            throw new InputError((task != null ? "--task" : "checkpoint " + checkpoint + ": env_name") + ": " + e.getMessage());
+        }
         SamplingParams params = new SamplingParams(maxNewTokens != null ? maxNewTokens : trained.maxNewTokens,
                 temperature != null ? temperature : trained.temperature, topK != null ? topK : trained.topK, trained.topP);
         EvaluatorOptions options = new EvaluatorOptions(n != null ? n : problems.size(), samples, seed, horizon, batch);

@@ -3,6 +3,7 @@ package ai.marft.config;
 import ai.marft.InputError;
 import ai.marft.Json;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,14 +49,18 @@ public final class TrainConfigLoader {
     }
 
     private static ObjectNode readFile(Path file) {
+        if (Files.isDirectory(file)) throw new InputError("config " + file + ": is a folder, expected a YAML or JSON file");
         if (!Files.isRegularFile(file)) throw new InputError("config " + file + ": no such file");
         ObjectMapper mapper = (file.toString().matches(".*\\.ya?ml$") ? Json.YAML : Json.MAPPER).copy();
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         JsonNode tree;
         try {
             tree = mapper.readTree(file.toFile());
+        } catch (JsonProcessingException e) { // the parser's own words, with the line it stopped at
+            String line = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? "" : " at line " + e.getLocation().getLineNr();
+            throw new InputError("config " + file + ": cannot parse" + line + " (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
         } catch (IOException e) {
-            throw new InputError("config " + file + ": cannot parse (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new InputError("config " + file + ": cannot read (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
         if (tree == null || !tree.isObject()) throw new InputError("config " + file + ": expected a mapping of option names to values");
         return (ObjectNode) tree;

@@ -31,6 +31,8 @@ final class InputFileCases {
                 profile("profiles-depends-on-not-list", "[{\"role\": \"a\", \"prompt\": \"x\", \"with_answer\": true, \"depends_on\": \"b\"}]",
                         "{dir}/p.json", "agent 0", "depends_on"),
                 profile("profiles-role-with-slash", "[{\"role\": \"a/b\", \"prompt\": \"x\", \"with_answer\": true}]", "{dir}/p.json", "'role'", "a/b"),
+                Case.of("profiles-not-utf8", dir -> evalArgs(dir, "--profiles", write(dir.resolve("p.json"),
+                        new byte[]{'[', '{', '"', 'r', 'o', 'l', 'e', '"', ':', '"', (byte) 0xE9, '"', '}', ']'}).toString()), "{dir}/p.json", "UTF-8", "offset 10"),
                 Case.of("profiles-missing-file", dir -> evalArgs(dir, "--profiles", dir.resolve("none.json").toString()), "{dir}/none.json", "no such file"),
                 Case.of("profiles-train-cycle", dir -> Fixture.trainArgs(dir.resolve("run"), "--profile_path",
                         write(dir.resolve("p.json"), "[{\"role\": \"a\", \"prompt\": \"x\", \"with_answer\": true, \"depends_on\": [\"a\"]}]").toString()),
@@ -88,6 +90,8 @@ final class InputFileCases {
                     write(m.resolve("tokenizer.json"), "{\"version\": ");
                     return evalArgs(dir, "--model", m.toString());
                 }, "{dir}/model/tokenizer.json"),
+                Case.of("generate-adapter-missing", dir -> new String[]{"generate", "--model", Fixture.model.toString(), "--prompt", "x",
+                        "--adapter", dir.resolve("adapter").toString()}, "{dir}/adapter"),
                 Case.of("logprobs-model-missing-config", dir -> {
                     Path m = copyModel(dir);
                     java.nio.file.Files.delete(m.resolve("config.json"));
@@ -109,6 +113,9 @@ final class InputFileCases {
                 dataset("dataset-answer-empty", "[{\"problem\": \"a\", \"final_answer\": \" \"}]", "{dir}/d.json", "record 0", "final_answer", "empty"),
                 Case.of("dataset-missing-file", dir -> evalArgs(dir, "--dataset", dir.resolve("none.json").toString()), "{dir}/none.json", "no such file"),
                 Case.of("dataset-is-folder", dir -> evalArgs(dir, "--dataset", dir.toString()), "{dir}"),
+                dataset("dataset-problem-is-number", "[{\"problem\": 5, \"final_answer\": \"5\"}]", "{dir}/d.json", "record 0", "'problem'"),
+                Case.of("dataset-train-not-utf8", dir -> Fixture.trainArgs(dir.resolve("run"), "--dataset_path",
+                        write(dir.resolve("d.json"), new byte[]{'[', '{', '"', 'p', '"', ':', '"', (byte) 0x80, '"', '}', ']'}).toString()), "{dir}/d.json", "UTF-8"),
                 Case.of("dataset-train-missing-field", dir -> Fixture.trainArgs(dir.resolve("run"), "--dataset_path",
                         write(dir.resolve("d.json"), "[{\"problem\": \"a\", \"answer\": \"1\"}, {\"question\": \"b\"}]").toString()), "{dir}/d.json", "record 1"),
 
@@ -119,6 +126,7 @@ final class InputFileCases {
                 pairs("pairs-not-object", "[1, 2]\n", "{dir}/pairs.jsonl", "line 1", "object"),
                 Case.of("pairs-not-utf8", dir -> new String[]{"grade", "--pairs", write(dir.resolve("pairs.jsonl"),
                         new byte[]{'{', '"', 'p', 'r', 'e', 'd', '"', ':', '"', (byte) 0xFF, '"', '}', '\n'}).toString()}, "{dir}/pairs.jsonl", "UTF-8"),
+                Case.of("pairs-is-folder", dir -> new String[]{"grade", "--pairs", dir.toString()}, "{dir}", "folder"),
                 Case.of("pairs-missing-file", dir -> new String[]{"grade", "--pairs", dir.resolve("none.jsonl").toString()}, "{dir}/none.jsonl"));
     }
 

@@ -27,6 +27,9 @@ final class OptionCases {
                 flag("train-algorithm-ppox", "algorithm_name", "PPOX", "APPO"),
                 flag("train-n-rollout-threads-0", "n_rollout_threads", "0", ">= 1"),
                 flag("train-ppo-epoch-0", "ppo_epoch", "0", ">= 1"),
+                flag("train-num-env-steps-0", "num_env_steps", "0", ">= 1"),
+                flag("train-episode-length-0", "episode_length", "0", ">= 1"),
+                flag("train-horizon-0", "horizon", "0", ">= 1"),
                 flag("train-env-name-unknown", "env_name", "chess", "arith"),
                 flag("train-normalization-mode-unknown", "normalization_mode", "max", "sum"),
                 Case.of("train-num-mini-batch-above-batch", dir -> trainArgs(dir.resolve("run"), "--num_mini_batch", "5"), "num_mini_batch", "5", "2"),
@@ -39,6 +42,7 @@ final class OptionCases {
                 Case.of("train-unknown-flag", dir -> trainArgs(dir.resolve("run"), "--no_such_option", "1"), "no_such_option"),
                 Case.of("train-iterations-negative", dir -> trainArgs(dir.resolve("run"), "--iterations", "-5"), "--iterations", "-5"),
                 Case.of("train-threads-0", dir -> trainArgs(dir.resolve("run"), "--threads", "0"), "--threads", "0"),
+                Case.of("train-iterations-not-a-number", dir -> trainArgs(dir.resolve("run"), "--iterations", "many"), "--iterations", "many"),
                 Case.of("train-missing-model", dir -> new String[]{"train", "--lr", "1e-3", "--run_dir", dir.resolve("run").toString()},
                         "model_name_or_path"),
 
@@ -52,6 +56,8 @@ final class OptionCases {
                 yaml("config-yaml-syntax", "lr: 0.001\n  gamma: [\n", "{dir}/run.yaml"),
                 Case.of("config-json-num-mini-batch", dir -> trainArgs(dir.resolve("run"), "--config",
                         write(dir.resolve("run.json"), "{\"num_mini_batch\": 9}").toString()), "{dir}/run.json", "num_mini_batch", "9"),
+                Case.of("config-is-a-folder", dir -> trainArgs(dir.resolve("run"), "--config", dir.toString()), "{dir}", "folder"),
+                yaml("config-duplicate-key-line", "lr: 0.001\ngamma: 0.9\ngamma: 0.99\n", "{dir}/run.yaml", "line 3", "gamma"),
                 Case.of("config-missing-file", dir -> trainArgs(dir.resolve("run"), "--config", dir.resolve("none.yaml").toString()),
                         "{dir}/none.yaml", "no such file"),
 
@@ -65,7 +71,7 @@ final class OptionCases {
                 Case.of("eval-batch-0", dir -> evalArgs(dir, "--batch", "0"), "--batch", "0"),
                 Case.of("eval-n-above-dataset", dir -> evalArgs(dir, "--n", "10"), "--n", "10", "6"),
                 Case.of("eval-n-0", dir -> evalArgs(dir, "--n", "0"), "--n", "0"),
-                Case.of("eval-task-unknown", dir -> evalArgs(dir, "--task", "chess"), "chess"),
+                Case.of("eval-task-unknown", dir -> evalArgs(dir, "--task", "chess"), "--task", "chess"),
                 Case.of("eval-threads-0", dir -> evalArgs(dir, "--threads", "0"), "--threads", "0"),
                 Case.of("eval-samples-not-a-number", dir -> evalArgs(dir, "--samples", "many"), "--samples", "many"),
 
@@ -89,6 +95,9 @@ final class OptionCases {
                 Case.of("pretrain-eval-problems-negative", dir -> new String[]{"pretrain", "--out", dir.resolve("m").toString(), "--eval-problems", "-1"},
                         "--eval-problems", "-1"),
                 Case.of("pretrain-steps-0", dir -> new String[]{"pretrain", "--out", dir.resolve("m").toString(), "--steps", "0"}, "--steps", "0"),
+                Case.of("pretrain-hidden-0", dir -> new String[]{"pretrain", "--out", dir.resolve("m").toString(), "--hidden", "0"}, "--hidden", "0"),
+                Case.of("pretrain-batch-tokens-negative", dir -> new String[]{"pretrain", "--out", dir.resolve("m").toString(), "--batch-tokens", "-8"},
+                        "--batch-tokens", "-8"),
                 Case.of("pretrain-lr-negative", dir -> new String[]{"pretrain", "--out", dir.resolve("m").toString(), "--lr", "-1"}, "--lr", "-1"),
                 Case.of("pretrain-profiles-missing", dir -> new String[]{"pretrain", "--out", dir.resolve("m").toString(), "--steps", "1",
                         "--dual-profiles", dir.resolve("none.json").toString()}, "{dir}/none.json"),
@@ -98,6 +107,11 @@ final class OptionCases {
                         dir.resolve("none.yaml").toString()}, "{dir}/none.yaml"),
                 Case.of("compare-variant-unknown", dir -> new String[]{"compare", "--out", dir.resolve("c").toString(), "--variants", "appo,ppox"}, "ppox"),
                 Case.of("compare-seeds-0", dir -> new String[]{"compare", "--out", dir.resolve("c").toString(), "--seeds", "0"}, "--seeds", "0"),
+                Case.of("compare-heldout-0", dir -> new String[]{"compare", "--out", dir.resolve("c").toString(), "--heldout", "0"}, "--heldout", "0"),
+                Case.of("compare-abat-interval-0", dir -> new String[]{"compare", "--out", dir.resolve("c").toString(), "--abat-interval", "0"},
+                        "--abat-interval", "0"),
+                Case.of("compare-config-missing", dir -> new String[]{"compare", "--out", dir.resolve("c").toString(), "--config",
+                        dir.resolve("none.yaml").toString()}, "{dir}/none.yaml"),
                 Case.of("compare-minutes-0", dir -> new String[]{"compare", "--out", dir.resolve("c").toString(), "--minutes", "0"}, "--minutes", "0"),
                 Case.of("unknown-command", dir -> new String[]{"trian"}, "trian"));
     }

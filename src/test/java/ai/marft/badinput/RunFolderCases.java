@@ -8,6 +8,7 @@ import static ai.marft.badinput.Fixture.checkpoint;
 import static ai.marft.badinput.Fixture.copyTree;
 import static ai.marft.badinput.Fixture.dataset;
 import static ai.marft.badinput.Fixture.evalArgs;
+import static ai.marft.badinput.Fixture.plus;
 import static ai.marft.badinput.Fixture.readOnly;
 import static ai.marft.badinput.Fixture.run;
 import static ai.marft.badinput.Fixture.trainArgs;
@@ -55,6 +56,9 @@ final class RunFolderCases {
                     write(c.resolve("trainer_state.json"), "{\"iteration\": ");
                     return resume(c, dir.resolve("run"));
                 }, "{dir}/steps_0002/trainer_state.json"),
+                Case.of("resume-checkpoint-is-a-file", dir -> resume(write(dir.resolve("steps_0002"), "x"), dir.resolve("run")), "{dir}/steps_0002", "file"),
+                Case.of("checkpoint-lacks-a-profiles-role", dir -> plus(evalCheckpoint(dir, checkpoint), "--profiles", write(dir.resolve("p.json"),
+                        "[{\"role\": \"planner\", \"prompt\": \"x\", \"with_answer\": true}]").toString()), checkpoint.toString(), "'planner'"),
                 Case.of("resume-missing-checkpoint", dir -> resume(dir.resolve("none"), dir.resolve("run")), "{dir}/none"),
 
                 // --- an existing run is never damaged: it must stay byte-identical (the shared snapshot holds it)
@@ -64,11 +68,16 @@ final class RunFolderCases {
                         "gamma", "2.5"),
                 Case.of("resume-other-seed", dir -> new String[]{"train", "--resume", checkpoint.toString(), "--iterations", "4", "--seed", "11"},
                         "seed", "11"),
+                Case.of("run-folder-overwrite-bad-gamma", dir -> trainArgs(run, "--overwrite", "true", "--gamma", "2.5"), "gamma", "2.5"),
+                Case.of("run-folder-overwrite-missing-dataset", dir -> trainArgs(run, "--overwrite", "true", "--dataset_path",
+                        dir.resolve("none.json").toString()), "{dir}/none.json"),
                 Case.of("demo-out-holds-a-run", dir -> new String[]{"demo", "--out", run.toString(), "--minutes", "0.01"}, run.toString()),
 
                 // --- outputs that cannot be written, refused before any work
                 Case.of("eval-records-is-a-folder", dir -> evalArgs(dir, "--records", Files.createDirectories(dir.resolve("out")).toString()),
                         "--records", "{dir}/out", "folder"),
+                Case.of("eval-records-under-a-file", dir -> evalArgs(dir, "--records", write(dir.resolve("f"), "x").resolve("sub/r.jsonl").toString()),
+                        "--records", "{dir}/f", "is a file"),
                 Case.of("eval-records-in-read-only-folder", dir -> evalArgs(dir, "--records", readOnly(dir.resolve("ro")).resolve("r.jsonl").toString()),
                         "{dir}/ro"),
                 Case.of("train-run-dir-read-only", dir -> trainArgs(readOnly(dir.resolve("ro")).resolve("run")), "{dir}/ro"),
