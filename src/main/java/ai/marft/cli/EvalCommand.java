@@ -14,7 +14,6 @@ import ai.marft.eval.EvalReport;
 import ai.marft.eval.Evaluator;
 import ai.marft.eval.EvaluatorOptions;
 import ai.marft.env.Tasks;
-import ai.marft.config.Options;
 import ai.marft.config.TrainConfig;
 import ai.marft.env.Grader;
 import ai.marft.train.RunFolder;
@@ -40,7 +39,7 @@ public final class EvalCommand implements Runnable {
     Path dataset;
     @Option(names = "--n", description = "first N problems (default: all)")
     Integer n;
-    @Option(names = "--samples", defaultValue = "1", description = "episodes per problem (default: ${DEFAULT-VALUE})")
+    @Option(names = "--samples", defaultValue = "1", description = "episodes per problem (default: ${DEFAULT-VALUE}); with more than 1, the CI is clustered by problem and pass@k is reported")
     int samples;
     @Option(names = "--temperature", description = "sampling temperature, 0 = greedy (default: checkpoint's, else 0.5)")
     Double temperature;
@@ -103,9 +102,7 @@ public final class EvalCommand implements Runnable {
 
     /** The options' own ranges (sampling values: the training options' declared ones), before any file is read. */
     private void checkOptions() {
-        if (temperature != null) Options.checkSampling("temperature", temperature, "--temperature");
-        if (topK != null) Options.checkSampling("top_k", topK, "--top-k");
-        if (maxNewTokens != null) Options.checkSampling("max_new_tokens", maxNewTokens, "--max-new-tokens");
+        SamplingFlags.check(maxNewTokens, temperature, topK, null);
         if (n != null && n < 1) throw new InputError("--n " + n + ": must be at least 1");
         if (samples < 1) throw new InputError("--samples " + samples + ": must be at least 1");
         if (horizon < 1) throw new InputError("--horizon " + horizon + ": must be at least 1");
