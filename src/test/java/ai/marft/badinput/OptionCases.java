@@ -19,12 +19,12 @@ final class OptionCases {
                 flag("train-top-p-above-1", "top_p", "1.5", "(0, 1]"),
                 flag("train-top-k-negative", "top_k", "-1", ">= 0"),
                 flag("train-max-new-tokens-0", "max_new_tokens", "0", ">= 1"),
-                flag("train-lr-negative", "lr", "-0.001", "must be"),
-                flag("train-clip-param-negative", "clip_param", "-0.2", "must be"),
-                flag("train-lora-r-0", "lora_r", "0", "must be"),
+                flag("train-lr-negative", "lr", "-0.001", ">= 0"),
+                flag("train-clip-param-negative", "clip_param", "-0.2", "> 0"),
+                flag("train-lora-r-0", "lora_r", "0", ">= 1"),
                 flag("train-gamma-2.5", "gamma", "2.5", "[0, 1]"),
-                flag("train-save-interval-negative", "save_interval", "-3", "must be"),
-                flag("train-algorithm-ppox", "algorithm_name", "PPOX", "APPO"),
+                flag("train-save-interval-negative", "save_interval", "-3", ">= 0"),
+                flag("train-algorithm-ppox", "algorithm_name", "PPOX", "APPO, TPPO, GRPO"),
                 flag("train-n-rollout-threads-0", "n_rollout_threads", "0", ">= 1"),
                 flag("train-ppo-epoch-0", "ppo_epoch", "0", ">= 1"),
                 flag("train-num-env-steps-0", "num_env_steps", "0", ">= 1"),
@@ -118,7 +118,7 @@ final class OptionCases {
 
     /** A training flag out of its declared range: the line names the option and the value. */
     private static Case flag(String name, String option, String value, String allowed) {
-        return Case.of(name, dir -> trainArgs(dir.resolve("run"), "--" + option, value), option, value, allowed);
+        return Case.of(name, dir -> trainArgs(dir.resolve("run"), "--" + option, value), "command line", option + " = " + value, allowed);
     }
 
     private static Case yaml(String name, String text, String... mentions) {
