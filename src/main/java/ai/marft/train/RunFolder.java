@@ -5,6 +5,7 @@ import ai.marft.InputError;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,8 +59,9 @@ public final class RunFolder {
             throw new InputError(what + " " + dir + " cannot be created: " + e.getFile() + " is a file");
         } catch (AccessDeniedException e) {
             throw new InputError(what + " " + dir + " is not writable (permission denied on " + e.getFile() + ")");
-        } catch (IOException | SecurityException e) {
-            throw new InputError(what + " " + dir + " is not writable (" + e.getMessage() + ")");
+        } catch (IOException | SecurityException e) { // a file-system error's message is often just the path: say what failed
+            String reason = e instanceof FileSystemException f ? (f.getReason() != null ? f.getReason() : "cannot create " + f.getFile()) : e.getMessage();
+            throw new InputError(what + " " + dir + " is not writable (" + reason + ")");
         }
     }
 
