@@ -15,6 +15,8 @@ import ai.marft.eval.Evaluator;
 import ai.marft.eval.EvaluatorOptions;
 import ai.marft.env.Tasks;
 import ai.marft.config.TrainConfig;
+import ai.marft.env.Grader;
+import ai.marft.train.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,7 +39,7 @@ public final class EvalCommand implements Runnable {
     Path dataset;
     @Option(names = "--n", description = "first N problems (default: all)")
     Integer n;
-    @Option(names = "--samples", defaultValue = "1", description = "episodes per problem (default: ${DEFAULT-VALUE})")
+    @Option(names = "--samples", defaultValue = "1", description = "episodes per problem (default: ${DEFAULT-VALUE}); with more than 1, the CI is clustered by problem and pass@k is reported")
     int samples;
     @Option(names = "--temperature", description = "sampling temperature, 0 = greedy (default: checkpoint's, else 0.5)")
     Double temperature;
@@ -64,6 +66,7 @@ public final class EvalCommand implements Runnable {
     @Override
     public void run() {
         threads.apply();
+        checkOptions();
         TrainConfig trained = checkpoint != null ? Checkpoints.readConfig(checkpoint) : new TrainConfig();
         Path modelDir = model != null ? model : checkpoint != null ? Path.of(trained.modelNameOrPath) : null;
         Path profilesFile = profiles != null ? profiles : checkpoint != null ? Path.of(trained.profilePath) : null;
@@ -71,21 +74,38 @@ public final class EvalCommand implements Runnable {
         if (profilesFile == null) throw new InputError("--profiles is required (or --checkpoint of a run that names its profiles)");
         Team team = Profiles.load(profilesFile);
         List<Problem> problems = Datasets.load(dataset);
+        if (n != null && n > problems.size()) throw new InputError("--n " + n + ": the dataset " + dataset + " has only " + problems.size() + " problems");
         String taskName = task != null ? task : checkpoint != null ? trained.envName : Tasks.infer(problems);
+        Grader grader;
+        try {
+            grader = Tasks.grader(taskName);
+        } catch (InputError e) { // say where the name came from
+            throw new InputError((task != null ? "--task" : "checkpoint " + checkpoint + ": env_name") + ": " + e.getMessage());
+        }
         SamplingParams params = new SamplingParams(maxNewTokens != null ? maxNewTokens : trained.maxNewTokens,
                 temperature != null ? temperature : trained.temperature, topK != null ? topK : trained.topK, trained.topP);
         EvaluatorOptions options = new EvaluatorOptions(n != null ? n : problems.size(), samples, seed, horizon, batch);
+        RunFolder.requireWritableFile(records, "--records"); // before the model loads: a bad path must not cost an evaluation
         try (LmEngine engine = LmEngine.load(modelDir)) {
             List<String> adapters = TeamPolicy.baseModel(team);
             if (checkpoint != null) {
                 Checkpoints.loadAdapters(engine, team.roles(), checkpoint);
                 adapters = TeamPolicy.roleAdapters(team);
             }
-            EvalReport report = new Evaluator(new TeamPolicy(team, engine, adapters, params), Tasks.grader(taskName)).run(problems, options, System.err);
+            EvalReport report = new Evaluator(new TeamPolicy(team, engine, adapters, params), grader).run(problems, options, System.err);
             report.writeJsonl(records);
             System.err.println("marft eval: task " + taskName + "; per-episode records in " + records);
             if (json) System.out.println(Json.MAPPER.valueToTree(report.toJson()).toString());
             else System.out.print(report.table());
         }
+    }
+
+    /** The options' own ranges (sampling values: the training options' declared ones), before any file is read. */
+    private void checkOptions() {
+        SamplingFlags.check(maxNewTokens, temperature, topK, null);
+        if (n != null && n < 1) throw new InputError("--n " + n + ": must be at least 1");
+        if (samples < 1) throw new InputError("--samples " + samples + ": must be at least 1");
+        if (horizon < 1) throw new InputError("--horizon " + horizon + ": must be at least 1");
+        if (batch < 1) throw new InputError("--batch " + batch + ": must be at least 1");
     }
 }

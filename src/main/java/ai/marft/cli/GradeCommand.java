@@ -2,6 +2,7 @@ package ai.marft.cli;
 
 import ai.marft.InputError;
 import ai.marft.Json;
+import ai.marft.TextFiles;
 import ai.marft.env.math.MathGrader;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,9 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,12 +69,7 @@ public final class GradeCommand implements Callable<Integer> {
 
     /** Reads and validates every line first, so a malformed line stops the run before any output. */
     static List<Pair> read(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file);
-        } catch (IOException e) {
-            throw new InputError(file + ": cannot read (" + e.getMessage() + ")");
-        }
+        List<String> lines = TextFiles.readUtf8(file, "--pairs").lines().toList();
         List<Pair> pairs = new ArrayList<>();
         for (int n = 0; n < lines.size(); n++) {
             if (lines.get(n).isBlank()) continue;

@@ -48,6 +48,12 @@ public final class Main implements Runnable {
         cl.getSubcommands().get("train").getCommandSpec().usageMessage()
                 .footerHeading("%nTraining options (YAML/JSON keys and --flags; [ours]: not in the reference):%n")
                 .footer(ai.marft.config.Options.helpLines().stream().map(l -> l.replace("%", "%%")).toArray(String[]::new));
+        cl.setParameterExceptionHandler((ex, ignoredArgs) -> { // picocli's default prints the usage too: keep one line
+            CommandLine cmd = ex.getCommandLine();
+            System.err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage().lines().findFirst().orElse("")
+                    + " (see " + cmd.getCommandSpec().qualifiedName() + " --help)");
+            return 2;
+        });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof ai.marft.train.Stopped stopped) { // a signal: the checkpoint is written, say where
                 System.err.println("marft " + cmd.getCommandName() + ": " + stopped.getMessage());
@@ -56,7 +62,7 @@ public final class Main implements Runnable {
             Throwable t = ex;
             while (t != null && !(t instanceof InputError)) t = t.getCause();
             if (t != null) { // a user error: one line, no stack trace
-                System.err.println("marft " + cmd.getCommandName() + ": " + t.getMessage());
+                System.err.println("marft " + cmd.getCommandName() + ": " + oneLine(t.getMessage()));
                 return 2;
             }
             throw ex;
@@ -69,5 +75,14 @@ public final class Main implements Runnable {
         StringBuilder b = new StringBuilder("marft");
         for (String a : args) b.append(' ').append(a.isEmpty() || a.matches(".*[\\s'\"].*") ? "'" + a.replace("'", "'\\''") + "'" : a);
         return b.toString();
+    }
+
+    /**
+     * A user error's message as one line: a message that carries a library's multi-line text (Jackson
+     * appends its location on a second line) is joined, and Jackson's "source not included" note dropped.
+     */
+    static String oneLine(String message) {
+        return String.join(" ", message.replace("Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ", "")
+                .lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
     }
 }

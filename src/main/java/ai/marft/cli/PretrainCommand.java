@@ -55,6 +55,7 @@ public final class PretrainCommand implements Runnable {
 
     @Override
     public void run() {
+        checkFlags();
         PretrainOptions o = PretrainOptions.defaults(seed).withMaxMinutes(minutes);
         if (steps != null) o = o.withSteps(steps);
         if (hidden != null || layers != null || batchTokens != null)
@@ -72,6 +73,20 @@ public final class PretrainCommand implements Runnable {
         } finally {
             JniUtils.setNumThreads(threadsBefore);
         }
+    }
+
+    /** The flags' own ranges, named as the user typed them (PretrainOptions checks the combined recipe). */
+    private void checkFlags() {
+        atLeastOne("--steps", steps);
+        atLeastOne("--hidden", hidden);
+        atLeastOne("--layers", layers);
+        atLeastOne("--batch-tokens", batchTokens);
+        if (lr != null && !(lr > 0 && Double.isFinite(lr))) throw new InputError("--lr " + lr + ": must be a positive number");
+        if (!(minutes >= 0 && Double.isFinite(minutes))) throw new InputError("--minutes " + minutes + ": must be >= 0 (0: no cap)");
+    }
+
+    private static void atLeastOne(String flag, Integer value) {
+        if (value != null && value < 1) throw new InputError(flag + " " + value + ": must be at least 1");
     }
 
     private void pretrain(PretrainOptions o) {

@@ -1,12 +1,13 @@
 package ai.marft.cli;
 
+import ai.marft.InputError;
 import ai.marft.lm.LmEngine;
 import picocli.CommandLine.Option;
 
 /** The engine commands' {@code --threads} option (a picocli mixin), applied before the model loads. */
 final class ThreadsOption {
     @Option(names = "--threads", description = "tensor threads (default: $MARFT_THREADS, else the library's default: all cores)")
-    int threads;
+    Integer threads;
 
     /** Sets the engine's tensor threads from the option, else from $MARFT_THREADS; leaves the default otherwise. */
     void apply() {
@@ -15,7 +16,8 @@ final class ThreadsOption {
 
     /** As {@link #apply()}, with {@code fallback} threads (when > 0) instead of the library's default. */
     void apply(int fallback) {
-        int count = threads > 0 ? threads : LmEngine.threadsFromEnvironment();
+        if (threads != null && threads < 1) throw new InputError("--threads " + threads + ": must be at least 1");
+        int count = threads != null ? threads : LmEngine.threadsFromEnvironment();
         if (count <= 0) count = fallback;
         if (count > 0) LmEngine.setThreads(count);
     }

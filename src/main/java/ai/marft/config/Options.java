@@ -84,6 +84,20 @@ public final class Options {
         }
     }
 
+    /**
+     * Checks a sampling value given to {@code eval} (or {@code generate}) against the declared range of
+     * the training option {@code name}; there, temperature 0 is also allowed: greedy decoding.
+     */
+    public static void checkSampling(String name, Number value, String where) {
+        boolean greedy = name.equals("temperature") && value.doubleValue() == 0;
+        if (greedy) return;
+        try {
+            check(name, value, where);
+        } catch (InputError e) {
+            throw name.equals("temperature") ? new InputError(e.getMessage() + ", or 0 for greedy decoding") : e;
+        }
+    }
+
     /** What a number must be, e.g. {@code > 0}, {@code in [0, 1]}. */
     static String range(Opt o) {
         boolean hasMin = o.min() != Double.NEGATIVE_INFINITY, hasMax = o.max() != Double.POSITIVE_INFINITY;

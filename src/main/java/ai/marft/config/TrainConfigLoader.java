@@ -3,6 +3,7 @@ package ai.marft.config;
 import ai.marft.InputError;
 import ai.marft.Json;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -47,14 +49,18 @@ public final class TrainConfigLoader {
     }
 
     private static ObjectNode readFile(Path file) {
+        if (Files.isDirectory(file)) throw new InputError("config " + file + ": is a folder, expected a YAML or JSON file");
         if (!Files.isRegularFile(file)) throw new InputError("config " + file + ": no such file");
         ObjectMapper mapper = (file.toString().matches(".*\\.ya?ml$") ? Json.YAML : Json.MAPPER).copy();
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         JsonNode tree;
         try {
             tree = mapper.readTree(file.toFile());
+        } catch (JsonProcessingException e) { // the parser's own words, with the line it stopped at
+            String line = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? "" : " at line " + e.getLocation().getLineNr();
+            throw new InputError("config " + file + ": cannot parse" + line + " (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
         } catch (IOException e) {
-            throw new InputError("config " + file + ": cannot parse (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            throw new InputError("config " + file + ": cannot read (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
         if (tree == null || !tree.isObject()) throw new InputError("config " + file + ": expected a mapping of option names to values");
         return (ObjectNode) tree;
@@ -106,8 +112,6 @@ public final class TrainConfigLoader {
                 System.err.println("marft: " + where + ": option '" + name + "' is accepted for compatibility and has no effect here");
                 continue;
             }
-            if (s.opt().ref() == Opt.Ref.UNUSED)
-                System.err.println("marft: " + where + ": option '" + name + "' has no effect here (" + s.opt().help() + ")");
             try {
                 JsonNode one = Json.MAPPER.createObjectNode().set(name, e.getValue());
                 Json.MAPPER.readerForUpdating(config).readValue(one);
@@ -116,6 +120,9 @@ public final class TrainConfigLoader {
             }
             origin.put(name, where);
             Options.check(name, read(s, config), where);
+            // a checkpoint's config.json lists every option: only a value someone changed is worth a warning
+            if (s.opt().ref() == Opt.Ref.UNUSED && !Objects.equals(read(s, config), s.defaultValue()))
+                System.err.println("marft: " + where + ": option '" + name + "' has no effect here (" + s.opt().help() + ")");
         }
     }
 

@@ -4,11 +4,10 @@ import ai.marft.env.math.AnswerExtractor;
 
 import ai.marft.InputError;
 import ai.marft.Json;
+import ai.marft.TextFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +24,7 @@ public final class Datasets {
     /** The problems of {@code file} with their gold answers. */
     public static List<Problem> load(Path file) {
         List<JsonNode> records = records(file);
+        if (records.isEmpty()) throw new InputError("dataset " + file + ": no problems (expected a JSON array or JSONL of {problem, final_answer})");
         List<Problem> out = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) out.add(parse(file, i, records.get(i)));
         return out;
@@ -32,13 +32,7 @@ public final class Datasets {
 
     /** The raw records of a JSON-array or JSONL file (for fields beyond problem and answer). */
     public static List<JsonNode> records(Path file) {
-        if (!Files.isRegularFile(file)) throw new InputError("dataset " + file + ": no such file");
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new InputError("dataset " + file + ": cannot read (" + e.getMessage() + ")");
-        }
+        String text = TextFiles.readUtf8(file, "dataset");
         return text.stripLeading().startsWith("[") ? jsonArray(file, text) : jsonLines(file, text);
     }
 

@@ -72,11 +72,11 @@ public final class Demo {
         if (RunFolder.hasRun(out) && !overwrite)
             throw new InputError("output folder " + out + " already holds a run: choose another --out, or pass --overwrite to replace it");
         if (!(heldOut >= 1)) throw new InputError("--heldout must be at least 1, got " + heldOut);
-        RunFolder.requireWritable(out, "output folder");
+        if (!(minutes > 0)) throw new InputError("--minutes must be positive, got " + minutes);
         Path model = Path.of(cfg.modelNameOrPath);
         if (!Files.isRegularFile(model.resolve("config.json")))
             throw new InputError("the embedded model " + model + " is missing (it is made by `marft pretrain --out models/tiny-arith --seed 1`): cannot run the demo");
-        if (!(minutes > 0)) throw new InputError("--minutes must be positive, got " + minutes);
+        RunFolder.requireWritable(out, "output folder"); // creates it: only once every input is known good
         Split split = split(heldOut);
         List<Problem> train = split.train(), held = split.heldOut();
         write(trainFile, train);

@@ -2,12 +2,11 @@ package ai.marft.mas;
 
 import ai.marft.InputError;
 import ai.marft.Json;
+import ai.marft.TextFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,15 +27,12 @@ public final class Profiles {
 
     /** Loads a profiles file into a team (agents in acting order, with their dependency graph). */
     public static Team load(Path file) {
-        if (!Files.isRegularFile(file)) throw new InputError("profiles " + file + ": no such file");
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(Files.readString(file));
+            root = Json.MAPPER.readTree(TextFiles.readUtf8(file, "profiles"));
         } catch (JsonProcessingException e) {
             String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
             throw new InputError("profiles " + file + ": not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + at + ")");
-        } catch (IOException e) {
-            throw new InputError("profiles " + file + ": cannot read (" + e.getMessage() + ")");
         }
         return parse(file.toString(), root);
     }

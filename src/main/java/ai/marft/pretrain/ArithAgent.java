@@ -2,6 +2,7 @@ package ai.marft.pretrain;
 
 import ai.marft.InputError;
 import ai.marft.Json;
+import ai.marft.TextFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -18,7 +19,7 @@ public record ArithAgent(String role, String prompt, boolean withAnswer) {
     public static List<ArithAgent> readProfiles(Path file) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(file.toFile());
+            root = Json.MAPPER.readTree(TextFiles.readUtf8(file, "profiles"));
         } catch (IOException e) {
             throw new InputError("profiles " + file + ": cannot read as JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }

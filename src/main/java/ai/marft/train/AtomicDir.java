@@ -78,7 +78,7 @@ public final class AtomicDir {
 
     /** Fails with one line when {@code dir} is missing or incompletely written. */
     public static Path requireComplete(Path dir, String what) {
-        if (!Files.isDirectory(dir)) throw new InputError(what + " " + dir + ": no such folder");
+        if (!Files.isDirectory(dir)) throw new InputError(what + " " + dir + (Files.exists(dir) ? ": is a file, expected a folder" : ": no such folder"));
         if (!isComplete(dir)) throw new InputError(what + " " + dir + ": incomplete (no " + MARKER + " marker; a crash during writing?)");
         return dir;
     }

@@ -3,6 +3,9 @@ package ai.marft.train;
 import ai.marft.InputError;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +55,32 @@ public final class RunFolder {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".write-check", "");
             Files.delete(probe);
+        } catch (FileAlreadyExistsException e) { // createDirectories met a file on the way
+            throw new InputError(what + " " + dir + " cannot be created: " + e.getFile() + " is a file");
+        } catch (AccessDeniedException e) {
+            throw new InputError(what + " " + dir + " is not writable (permission denied on " + e.getFile() + ")");
+        } catch (IOException | SecurityException e) { // a file-system error's message is often just the path: say what failed
+            String reason = e instanceof FileSystemException f ? (f.getReason() != null ? f.getReason() : "cannot create " + f.getFile()) : e.getMessage();
+            throw new InputError(what + " " + dir + " is not writable (" + reason + ")");
+        }
+    }
+
+    /**
+     * Checks, before any work, that {@code file} can be written later, creating nothing: not a
+     * folder, and the nearest existing folder on its path writable. {@code what} names it in the
+     * error line, e.g. {@code --records}.
+     */
+    public static void requireWritableFile(Path file, String what) {
+        if (Files.isDirectory(file)) throw new InputError(what + " " + file + ": is a folder, expected a file name");
+        if (Files.exists(file) && !Files.isWritable(file)) throw new InputError(what + " " + file + ": the file is not writable");
+        Path dir = file.toAbsolutePath().getParent();
+        while (dir != null && !Files.exists(dir)) dir = dir.getParent();
+        if (dir == null) return;
+        if (!Files.isDirectory(dir)) throw new InputError(what + " " + file + ": cannot be created, " + dir + " is a file");
+        try {
+            Files.delete(Files.createTempFile(dir, ".write-check", ""));
         } catch (IOException | SecurityException e) {
-            throw new InputError(what + " " + dir + " is not writable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+            throw new InputError(what + " " + file + ": folder " + dir + " is not writable");
         }
     }
 
