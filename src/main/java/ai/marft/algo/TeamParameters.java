@@ -61,7 +61,10 @@ public final class TeamParameters implements AutoCloseable {
             if (role.equals(OPTIMIZER)) throw new InputError(cfg.profilePath + ": role name '" + role + "' is reserved in checkpoints");
         if (checkpoint == null) {
             LoraConfig lora = new LoraConfig(cfg.loraR, cfg.loraAlpha, cfg.loraTargets.stream().map(LoraTarget::of).toList());
-            for (int i = 0; i < roles.size(); i++) engine.adapters().create(roles.get(i), lora, Seeds.mix(seed, i));
+            for (int i = 0; i < roles.size(); i++) {
+                if (cfg.loadPath != null) engine.adapters().load(roles.get(i), warmStart(Path.of(cfg.loadPath), roles.get(i)));
+                else engine.adapters().create(roles.get(i), lora, Seeds.mix(seed, i));
+            }
             critic = ValueHead.create(engine.model().manager(), hidden, Seeds.mix(seed, roles.size()));
         } else {
             for (String role : roles) engine.adapters().load(role, adapterDir(checkpoint, role));
@@ -128,6 +131,18 @@ public final class TeamParameters implements AutoCloseable {
             if (!Files.isDirectory(dir)) throw new InputError("checkpoint " + checkpoint + " has no adapter for role '" + role + "'");
             engine.adapters().load(role, dir);
         }
+    }
+
+    /**
+     * load_path (the reference's flag): a checkpoint's PEFT adapters, one folder per role, as a warm start:
+     * the reference's own checkpoints (its value_head.pth and optimizer files are not read) or ours; the
+     * critic and optimizers start fresh and the iteration count from 0. {@code --resume} is the exact continuation.
+     */
+    private static Path warmStart(Path loadPath, String role) {
+        Path dir = adapterDir(loadPath, role);
+        if (!Files.isRegularFile(dir.resolve("adapter_config.json")))
+            throw new InputError("load_path " + loadPath + ": no PEFT adapter for role '" + role + "' (expected " + dir + "/adapter_config.json)");
+        return dir;
     }
 
     public static Path adapterDir(Path checkpoint, String role) {

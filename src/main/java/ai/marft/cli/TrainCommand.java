@@ -42,8 +42,7 @@ public final class TrainCommand implements Runnable {
         if (iterations != -1 && iterations < 1) throw new InputError("--iterations " + iterations + ": must be at least 1");
         Path file = config != null ? config : resume != null ? Checkpoints.config(resume) : null;
         TrainConfig cfg = TrainConfigLoader.load(file, flags);
-        Path from = resume != null ? resume : cfg.loadPath != null ? Path.of(cfg.loadPath) : null; // load_path: the reference's name
-        try (TrainRun run = new TrainRun(cfg, from)) {
+        try (TrainRun run = new TrainRun(cfg, resume)) { // load_path (the reference's) is a warm start: see TeamParameters
             Path last = run.run(iterations, cfg.maxMinutes, System.err);
             System.err.println("marft train: " + run.iteration() + " iterations done; checkpoint " + last + "; metrics " + run.runDir().resolve("metrics.jsonl"));
         }

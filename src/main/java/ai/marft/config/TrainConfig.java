@@ -37,7 +37,8 @@ public final class TrainConfig {
     public String runDir;
     @Opt(help = "a new run may replace the run already in run_dir (otherwise it refuses to start there)", ref = Ref.OURS)
     public boolean overwrite = false;
-    @Opt(help = "a checkpoint folder to start from (the reference's name of marft train --resume)")
+    @Opt(help = "warm start from a checkpoint's per-role PEFT adapters (the reference's or ours): critic, optimizers and "
+            + "iteration count start fresh; marft train --resume continues a run exactly")
     public String loadPath;
     @Opt(help = "seed of every random stream of the run")
     public long seed = 10;

@@ -1,5 +1,7 @@
 package ai.marft.algo;
 
+import static ai.marft.lm.Params.flat;
+
 import ai.marft.config.TrainConfig;
 
 import ai.djl.ndarray.NDArray;
@@ -104,13 +106,6 @@ class AppoTest {
         }
     }
 
-    private static float[] flat(List<NDArray> ps) {
-        List<Float> all = new ArrayList<>();
-        for (NDArray p : ps) for (float f : p.toFloatArray()) all.add(f);
-        float[] out = new float[all.size()];
-        for (int i = 0; i < out.length; i++) out[i] = all.get(i);
-        return out;
-    }
 
     @Test
     void firstEpochRatiosAreOneForEveryAgentBeforeAndAfterTheAdaptersMoved() {

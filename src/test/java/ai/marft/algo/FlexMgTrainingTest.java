@@ -1,5 +1,7 @@
 package ai.marft.algo;
 
+import static ai.marft.lm.Params.flat;
+
 import ai.marft.config.TrainConfig;
 import ai.marft.train.EpochProblemSource;
 
@@ -141,22 +143,6 @@ class FlexMgTrainingTest {
             assertThat(flat(engine.adapters().get(team.roles().get(i)).parameters())).isNotEqualTo(before.get(i));
     }
 
-    /** All values of a list of parameters, concatenated. */
-    static float[] flat(List<NDArray> ps) {
-        List<float[]> parts = new ArrayList<>();
-        int n = 0;
-        for (NDArray p : ps) {
-            parts.add(p.toFloatArray());
-            n += parts.getLast().length;
-        }
-        float[] out = new float[n];
-        int at = 0;
-        for (float[] f : parts) {
-            System.arraycopy(f, 0, out, at, f.length);
-            at += f.length;
-        }
-        return out;
-    }
 
     /** One decision (or token) of an environment's acting-order sequence. */
     private record Entry(double value, double reward, double maskAfter, double advantage) {}

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** Training runs end to end on a tiny random model: metrics, checkpoints, and exact resume. */
@@ -111,6 +112,33 @@ public class TrainRunTest {
         // linear decay over the budget: 1, 2/3, 1/3 of the rate at the starts of iterations 1, 2, 3
         double[] want = {1e-2, 1e-2 * 2 / 3, 1e-2 / 3};
         for (int k = 0; k < 3; k++) assertThat(a.get(k).get("lr").asDouble()).as("lr of iteration %d", k + 1).isCloseTo(want[k], within(1e-15));
+    }
+
+    @Test
+    void loadPathWarmStartsFromTheAdaptersAlone() throws IOException {
+        Path checkpoint;
+        try (TrainRun run = new TrainRun(config("first"), null)) {
+            checkpoint = run.run(2, 0, null);
+        }
+        TrainConfig warm = config("warm");
+        warm.loadPath = checkpoint.toString();
+        try (TrainRun run = new TrainRun(warm, null)) {
+            assertThat(run.iteration()).as("a warm start counts from 0").isZero();
+            // the adapters are the checkpoint's, the critic and the optimizers are fresh
+            for (String role : List.of("planner", "solver"))
+                assertThat(ai.marft.lm.Params.flat(run.engine().adapters().get(role).parameters()))
+                        .isEqualTo(adapterValues(checkpoint, role));
+            assertThat(run.trainer().parameters().agentOptimizer(0).stepCount(0)).isZero();
+        }
+        warm.loadPath = tmp.resolve("nowhere").toString();
+        assertThatThrownBy(() -> new TrainRun(warm, null)).isInstanceOf(ai.marft.InputError.class)
+                .hasMessageContaining("load_path " + tmp.resolve("nowhere") + ": no PEFT adapter for role 'planner'");
+    }
+
+    private float[] adapterValues(Path checkpoint, String role) throws IOException {
+        try (ai.marft.lm.LmEngine e = ai.marft.lm.LmEngine.load(tmp.resolve("model"))) {
+            return ai.marft.lm.Params.flat(e.adapters().load(role, checkpoint.resolve(role)).parameters());
+        }
     }
 
     @Test
