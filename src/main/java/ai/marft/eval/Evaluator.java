@@ -1,5 +1,8 @@
 package ai.marft.eval;
 
+import ai.marft.progress.Budget;
+import ai.marft.progress.Progress;
+
 import ai.marft.InputError;
 import ai.marft.env.Grader;
 import ai.marft.env.Problem;
@@ -15,7 +18,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Measures a team on a question/answer dataset: the first N problems × K samples, each an episode of
@@ -25,7 +27,6 @@ import java.util.Locale;
  * Same seed and batch size, same report.
  */
 public final class Evaluator {
-    private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
 
     private final TeamPolicy policy;
     private final Grader grader;
@@ -72,7 +73,8 @@ public final class Evaluator {
         Tally tally = new Tally(team.size());
         List<Episode> active = new ArrayList<>();
         int started = 0, round = 0;
-        long start = System.nanoTime(), lastReport = start;
+        long start = System.nanoTime();
+        Progress bar = progress == null ? null : Progress.of("eval", "episode", Budget.units(total), progress);
         while (tally.finished < total) {
             for (; active.size() < capacity && started < total; started++) {
                 int index = started / options.samples();
@@ -89,14 +91,11 @@ public final class Evaluator {
                 else records[ep.index() * options.samples() + ep.sample()] = finish(tally, ep, r);
             }
             active = running;
-            long now = System.nanoTime();
-            if (progress != null && (now - lastReport >= PROGRESS_EVERY_NANOS || tally.finished == total)) {
-                lastReport = now;
-                double secs = (now - start) / 1e9;
-                progress.printf(Locale.ROOT, "eval: %d/%d episodes, accuracy so far %.3f, %.1f tokens/s%n", tally.finished, total,
-                        tally.finished == 0 ? 0.0 : (double) tally.correct / tally.finished, secs > 0 ? tally.tokens / secs : 0.0);
-            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            if (bar != null) bar.episodes(tally.finished, tally.finished == 0 ? 0 : (double) tally.correct / tally.finished,
+                    secs > 0 ? tally.tokens / secs : 0); // throttled by Progress itself
         }
+        if (bar != null) bar.close();
         double[] fractions = new double[team.size()];
         for (int i = 0; i < fractions.length; i++) fractions[i] = (double) tally.wellFormed[i] / tally.acted[i];
         return new EvalReport(options, tally.correct, team.roles(), fractions, tally.tokens, (System.nanoTime() - start) / 1e9, List.of(records));

@@ -182,7 +182,7 @@ class EvaluatorTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         new Evaluator(new TeamPolicy(duo(), new FakeGenerator(EVEN_RIGHT), List.of("reasoner", "actor"), GREEDY), new BoxedGrader())
                 .run(DATA, EvaluatorOptions.of(2), new PrintStream(buf, true));
-        assertThat(buf.toString()).startsWith("eval: 2/2 episodes, accuracy so far 0.500");
+        assertThat(buf.toString()).startsWith("eval 100% [").contains("episode 2/2  accuracy so far 0.500");
     }
 
     @Test
