@@ -44,7 +44,7 @@ public interface Algorithm extends AutoCloseable {
         TeamParameters params = new TeamParameters(engine, team, cfg, seed, checkpoint);
         return switch (cfg.algorithmName) {
             case "TPPO" -> new Tppo(engine, params, cfg);
-            case "GRPO" -> new Grpo(params, cfg, new PpoUpdate(engine, params, cfg));
+            case "GRPO" -> new Grpo(engine, params, cfg, new PpoUpdate(engine, params, cfg));
             default -> new Appo(engine, params, cfg);
         };
     }

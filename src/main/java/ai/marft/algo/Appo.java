@@ -51,7 +51,7 @@ public final class Appo implements Algorithm {
         NDArray feats = BaseFeatures.lastPromptToken(engine, m, prompts);
         double[] v = BaseFeatures.values(engine, params.critic(), feats);
         // 2. rewards, less the KL-to-base penalty when it is on
-        double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(engine, sampling, x.all(), roles(x), BaseFeatures.CHUNK_ROWS) : null;
+        double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(engine, sampling, x.all(), roles(x, params), BaseFeatures.CHUNK_ROWS) : null;
         double[][][] rewards = kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), kl, cfg.klCoef);
         // 3. GAE over (step, agent), then normalisation over the rollout
         ActionBuffer buf = new ActionBuffer(x.steps(), x.envs(), x.agents());
@@ -84,7 +84,7 @@ public final class Appo implements Algorithm {
     }
 
     /** The adapter (role) of each decision's agent. */
-    private List<String> roles(Decisions x) {
+    static List<String> roles(Decisions x, TeamParameters params) {
         List<String> out = new ArrayList<>(x.size());
         for (int d = 0; d < x.size(); d++) out.add(params.team().roles().get(x.agentOf(d)));
         return out;

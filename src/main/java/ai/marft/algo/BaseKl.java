@@ -5,14 +5,14 @@ import ai.marft.lm.ActionScores;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;
 import ai.marft.mas.AgentStep;
-import ai.marft.rl.KlPenalty;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The per-decision KL-to-base estimates of a rollout, for the {@code kl_coef} penalty ({@link KlPenalty}).
+ * The KL-to-base estimates of a rollout, per decision or per token, for the {@code kl_coef} penalty
+ * ({@link ai.marft.rl.KlPenalty}).
  * Both log-probs are taken under the tempered distribution WITHOUT the top-k / top-p filters: under the
  * filtered one, a sampled token outside the base's top-k has log-prob −1e9 and one such sample would
  * swamp GAE (the estimate then has no cliff: both sides are finite for every token).
@@ -22,13 +22,21 @@ final class BaseKl {
 
     /**
      * For each decision, Σ over the action's tokens of log π_agent(a|o) − log π_base(a|o), both scored
-     * without gradient, {@code chunkRows} decisions per forward.
+     * without gradient, {@code chunkRows} decisions per forward (APPO's per-action estimate).
      *
      * @param roles the adapter of each decision's agent
      */
     static double[] perDecision(LmEngine engine, SamplingParams sampling, List<AgentStep> decisions, List<String> roles, int chunkRows) {
+        double[][] tokens = perToken(engine, sampling, decisions, roles, chunkRows);
+        double[] kl = new double[tokens.length];
+        for (int d = 0; d < kl.length; d++) for (double x : tokens[d]) kl[d] += x;
+        return kl;
+    }
+
+    /** For each decision and action token, log π_agent(a_k|o, a_<k) − log π_base(a_k|o, a_<k) (TPPO's per-token estimate). */
+    static double[][] perToken(LmEngine engine, SamplingParams sampling, List<AgentStep> decisions, List<String> roles, int chunkRows) {
         SamplingParams tempered = new SamplingParams(sampling.maxNewTokens(), sampling.temperature(), 0, 1.0);
-        double[] kl = new double[decisions.size()];
+        double[][] kl = new double[decisions.size()][];
         List<Integer> order = new ArrayList<>();
         for (int d = 0; d < decisions.size(); d++) order.add(d);
         // one adapter per scoring call: group the decisions by agent
@@ -41,7 +49,11 @@ final class BaseKl {
             List<int[]> prompts = chunk.stream().map(d -> decisions.get(d).promptTokens()).toList();
             List<int[]> actions = chunk.stream().map(d -> decisions.get(d).actionTokens()).toList();
             float[][] agent = score(engine, prompts, actions, role, tempered), base = score(engine, prompts, actions, null, tempered);
-            for (int k = 0; k < chunk.size(); k++) kl[chunk.get(k)] = KlPenalty.estimate(agent[k], base[k]);
+            for (int k = 0; k < chunk.size(); k++) {
+                double[] d = new double[agent[k].length];
+                for (int j = 0; j < d.length; j++) d[j] = (double) agent[k][j] - base[k][j];
+                kl[chunk.get(k)] = d;
+            }
             s = e;
         }
         return kl;

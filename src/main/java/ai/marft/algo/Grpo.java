@@ -5,7 +5,9 @@ import ai.marft.config.TrainConfig;
 import ai.marft.env.QaEnv;
 import ai.marft.mas.RolloutBatch;
 import ai.marft.mas.TeamPolicy;
+import ai.marft.lm.LmEngine;
 import ai.marft.rl.GroupAdvantages;
+import ai.marft.rl.KlPenalty;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,18 +22,22 @@ import java.util.Map;
  * rollout's end for an episode still in flight), since MARFT's reward goes to the last agent only.
  * Outcomes are grouped by (problem, agent, turn of the episode) and the advantage is (outcome − group
  * mean) / (group std + 1e-8) ({@link GroupAdvantages}; a group of one gets 0), the same for every
- * token of the action. The update is {@link PpoUpdate}'s per-token policy step, without a critic
+ * token of the action. With {@code kl_coef}, the KL-to-base penalty enters the rewards per action (as
+ * MARFT-A's) before outcomes are grouped, rather than the loss (as DeepSeekMath's GRPO): one estimator,
+ * unfiltered and so without a cliff, and no second scoring pass with gradient. The update is {@link PpoUpdate}'s per-token policy step, without a critic
  * step: the critic and its optimizer stay exactly as initialised (or loaded), so the checkpoint
  * layout matches the other algorithms'.
  */
 public final class Grpo implements Algorithm {
     private static final double GROUP_EPS = 1e-8;
 
+    private final LmEngine engine;
     private final TeamParameters params;
     private final TrainConfig cfg;
     private final PpoUpdate ppo;
 
-    Grpo(TeamParameters params, TrainConfig cfg, PpoUpdate ppo) {
+    Grpo(LmEngine engine, TeamParameters params, TrainConfig cfg, PpoUpdate ppo) {
+        this.engine = engine;
         this.params = params;
         this.cfg = cfg;
         this.ppo = ppo;
@@ -41,7 +47,10 @@ public final class Grpo implements Algorithm {
     @Override
     public Experience prepare(NDManager m, RolloutBatch b) {
         Decisions x = Decisions.of(b);
-        double[] outcome = outcomes(b);
+        // the KL-to-base penalty goes into the rewards, per action as MARFT-A's, before the outcomes are grouped
+        double[] kl = cfg.klCoef > 0
+                ? BaseKl.perDecision(engine, Algorithm.samplingParams(cfg), x.all(), Appo.roles(x, params), BaseFeatures.CHUNK_ROWS) : null;
+        double[] outcome = outcomes(b, kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), kl, cfg.klCoef));
         List<GroupAdvantages.Key> keys = new ArrayList<>(x.size());
         for (int t = 0; t < x.steps(); t++)
             for (int e = 0; e < x.envs(); e++) {
@@ -60,14 +69,14 @@ public final class Grpo implements Algorithm {
             advantages[k] = new double[lp.length];
             Arrays.fill(advantages[k], adv[k]);
         }
-        return new Experience(x, false, oldLp, null, null, advantages, null, null);
+        return new Experience(x, false, oldLp, null, null, advantages, null, kl);
     }
 
     /**
-     * Per decision {@link Decisions#index}(t, e, i): the sum of env e's rewards from (t, i) to the end of
-     * its episode or of the rollout, whichever comes first.
+     * Per decision {@link Decisions#index}(t, e, i): the sum of env e's {@code rewards} from (t, i) to the end
+     * of its episode or of the rollout, whichever comes first.
      */
-    static double[] outcomes(RolloutBatch b) {
+    static double[] outcomes(RolloutBatch b, double[][][] rewards) {
         int steps = b.steps(), envs = b.envs(), agents = b.agents();
         double[] out = new double[steps * envs * agents];
         for (int e = 0; e < envs; e++) {
@@ -75,7 +84,7 @@ public final class Grpo implements Algorithm {
             for (int t = steps - 1; t >= 0; t--) {
                 if (b.dones()[t][e]) after = 0; // the next step belongs to a new episode
                 for (int i = agents - 1; i >= 0; i--) {
-                    after += b.rewards()[t][e][i];
+                    after += rewards[t][e][i];
                     out[Decisions.index(t, e, i, envs, agents)] = after;
                 }
             }

@@ -18,7 +18,8 @@ import java.util.List;
  * MARFT-T (the reference's TPPO; MARFT.md §4–§6 at token level): the critic values the state before
  * every action token (the frozen base's hidden state at the position predicting it); token-level GAE
  * runs over (step, agent, token) in acting order, the agent's reward entering at its last token;
- * advantages are normalised over the valid tokens; then the PPO epochs ({@link PpoUpdate}) with
+ * with {@code kl_coef}, every token's reward also loses kl_coef × its log ratio to the frozen base (a
+ * per-token KL penalty, as token-level RLHF does); advantages are normalised over the valid tokens; then the PPO epochs ({@link PpoUpdate}) with
  * per-token ratios against the behaviour log-probs recorded at generation.
  */
 public final class Tppo implements Algorithm {
@@ -42,7 +43,9 @@ public final class Tppo implements Algorithm {
         NDArray feats = BaseFeatures.actionPositions(engine, m, x.prompts(), x.actions(), width);
         double[] v = BaseFeatures.values(engine, params.critic(), feats); // [D * width]
         double[] boot = BaseFeatures.values(engine, params.critic(), BaseFeatures.lastPromptToken(engine, m, List.of(b.bootstrapPrompts())));
-        // 2. token-level GAE over (step, agent, token), normalised over the valid tokens
+        // 2. the per-token KL-to-base penalty when it is on: each token's reward loses kl_coef x its log ratio
+        double[][] kl = cfg.klCoef > 0 ? BaseKl.perToken(engine, Algorithm.samplingParams(cfg), x.all(), Appo.roles(x, params), BaseFeatures.CHUNK_ROWS) : null;
+        // 3. token-level GAE over (step, agent, token), normalised over the valid tokens
         TokenBuffer buf = new TokenBuffer(x.steps(), x.envs(), x.agents(), width);
         for (int t = 0; t < x.steps(); t++)
             for (int e = 0; e < x.envs(); e++) {
@@ -54,13 +57,14 @@ public final class Tppo implements Algorithm {
                     for (int j = 0; j < len; j++) tv[j] = (float) v[k * width + j];
                     buf.record(t, e, i, len, tv, a.logprobs());
                     buf.setReward(t, e, i, b.rewards()[t][e][i]);
+                    if (kl != null) buf.setTokenRewards(t, e, i, java.util.Arrays.stream(kl[k]).map(logRatio -> -cfg.klCoef * logRatio).toArray());
                 }
                 buf.setDone(t, e, b.dones()[t][e]);
             }
         for (int e = 0; e < x.envs(); e++) buf.setBootstrapValue(e, boot[e]);
         Gae.TokenEstimates est = Gae.tokenLevel(buf, cfg.gamma, cfg.gaeLambda);
         double[][][][] adv = AdvantageNorm.normalize(est.advantages(), buf.lengths(), AdvantageNorm.REFERENCE_EPS);
-        // 3. one entry per action token
+        // 4. one entry per action token
         double[][] oldLp = new double[d][], values = new double[d][], returns = new double[d][], advantages = new double[d][];
         for (int t = 0; t < x.steps(); t++)
             for (int e = 0; e < x.envs(); e++)
@@ -75,7 +79,8 @@ public final class Tppo implements Algorithm {
                     returns[k] = Arrays.copyOf(est.returns()[t][e][i], len);
                     advantages[k] = Arrays.copyOf(adv[t][e][i], len);
                 }
-        return new Experience(x, false, oldLp, values, returns, advantages, feats, null);
+        double[] klPerDecision = kl == null ? null : java.util.Arrays.stream(kl).mapToDouble(a -> java.util.Arrays.stream(a).sum()).toArray();
+        return new Experience(x, false, oldLp, values, returns, advantages, feats, klPerDecision);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package ai.marft.cli;
 
+import ai.marft.jobs.RolloutBackendBench;
+import java.nio.file.Files;
+
 import ai.marft.InputError;
 import ai.marft.Json;
 import ai.marft.serve.ServeBench;
@@ -30,6 +33,9 @@ public final class BenchServe implements Callable<Integer> {
     int maxBatch;
     @Option(names = "--seeded", description = "also measure requests with a seed (how rollouts through RemoteGenerator arrive)")
     boolean seeded;
+    @Option(names = "--training-iterations", defaultValue = "0",
+            description = "also time this many training iterations (demo settings) with the local backend vs two servers (default: none)")
+    int trainingIterations;
 
     @Mixin
     ThreadsOption threads;
@@ -39,7 +45,10 @@ public final class BenchServe implements Callable<Integer> {
         threads.apply(1);
         if (runs < 1 || seconds <= 0 || maxTokens < 1 || maxBatch < 1 || clients.isEmpty() || clients.stream().anyMatch(c -> c < 1))
             throw new InputError("--runs, --max-tokens, --max-batch and every --clients count must be >= 1, --seconds > 0");
+        if (trainingIterations < 0) throw new InputError("--training-iterations must be >= 0, got " + trainingIterations);
         var result = new ServeBench(runs, seconds, maxTokens, maxBatch, seeded, clients.stream().mapToInt(Integer::intValue).toArray()).run(model);
+        if (trainingIterations > 0)
+            result.set("training", RolloutBackendBench.run(model, trainingIterations, Files.createTempDirectory("marft-bench-serve")));
         System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         return 0;
     }

@@ -135,9 +135,6 @@ public final class Options {
         if ("GRPO".equals(cfg.algorithmName) && cfg.nRolloutThreads % cfg.groupSize != 0)
             throw new InputError(where(origin, "group_size") + ": group_size = " + cfg.groupSize + ": GRPO needs it to divide n_rollout_threads ("
                     + cfg.nRolloutThreads + ")");
-        if (cfg.klCoef > 0 && !"APPO".equals(cfg.algorithmName))
-            throw new InputError(where(origin, "kl_coef") + ": kl_coef = " + cfg.klCoef + ": the KL-to-base penalty is implemented for APPO only, not "
-                    + cfg.algorithmName);
         if ("openai".equals(cfg.rolloutBackend) && (cfg.rolloutServers.isEmpty() || cfg.adapterSyncDir == null || cfg.adapterSyncDir.isBlank()))
             throw new InputError(where(origin, "rollout_backend") + ": rollout_backend = openai needs rollout_servers (at least one URL) and "
                     + "adapter_sync_dir (a folder the servers read)");

@@ -119,7 +119,7 @@ public final class TrainConfig {
     @Opt(help = "approx-KL early stop of a policy step (ours; the reference hard-codes 1e-3 action level, 1.7e-6 token level: the default)",
             min = 0, minExclusive = true, ref = Ref.OURS)
     public Double targetKl;
-    @Opt(help = "KL-to-base penalty per action in each agent's reward, as InstructGPT's PPO (ours, APPO; 0: the reference, none)",
+    @Opt(help = "KL-to-base penalty in the rewards (ours; 0: the reference, none): per action (APPO, GRPO), per token (TPPO)",
             min = 0, ref = Ref.OURS)
     public double klCoef = 0;
     @Opt(help = "agent-by-agent training: agent floor(step / k) mod N trains (0: all agents every iteration)", min = 0)

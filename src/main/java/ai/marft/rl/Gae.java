@@ -73,7 +73,7 @@ public final class Gae {
                     int last = b.length(t, e, i) - 1;
                     for (int k = 0; k <= last; k++, j++) {
                         v[j] = b.value(t, e, i, k);
-                        r[j] = k == last ? recorded(b.reward(t, e, i), "reward", t, e, i) : 0.0;
+                        r[j] = (k == last ? recorded(b.reward(t, e, i), "reward", t, e, i) : 0.0) + b.tokenReward(t, e, i, k);
                         c[j] = k == last ? maskAfter(b, t, e, i) : 1.0;
                     }
                 }

@@ -12,15 +12,6 @@ package ai.marft.rl;
 public final class KlPenalty {
     private KlPenalty() {}
 
-    /** The per-action estimate log π(a|o) − log π_base(a|o) from the action's token log-probs. */
-    public static double estimate(float[] policyLogprobs, float[] baseLogprobs) {
-        if (policyLogprobs.length != baseLogprobs.length)
-            throw new IllegalArgumentException(policyLogprobs.length + " policy log-probs but " + baseLogprobs.length + " base log-probs");
-        double kl = 0;
-        for (int k = 0; k < policyLogprobs.length; k++) kl += (double) policyLogprobs[k] - baseLogprobs[k];
-        return kl;
-    }
-
     /** {@code rewards[t][e][i] − coef · kl[(t·envs + e)·agents + i]}, a new array. */
     public static double[][][] apply(double[][][] rewards, double[] kl, double coef) {
         double[][][] out = new double[rewards.length][][];

@@ -13,6 +13,7 @@ public final class TokenBuffer extends RolloutBuffer {
     private final int[][][] length;
     private final double[][][][] value;
     private final double[][][][] logProb;
+    private final double[][][][] tokenReward; // per-token terms besides the action's reward (e.g. a KL penalty); 0 by default
 
     public TokenBuffer(int steps, int envs, int agents, int maxTokens) {
         super(steps, envs, agents);
@@ -21,6 +22,7 @@ public final class TokenBuffer extends RolloutBuffer {
         this.length = new int[steps][envs][agents];
         this.value = new double[steps][envs][agents][maxTokens];
         this.logProb = new double[steps][envs][agents][maxTokens];
+        this.tokenReward = new double[steps][envs][agents][maxTokens];
         for (double[][][] a : value) for (double[][] b : a) for (double[] c : b) Arrays.fill(c, Double.NaN);
         for (double[][][] a : logProb) for (double[][] b : a) for (double[] c : b) Arrays.fill(c, Double.NaN);
     }
@@ -47,6 +49,20 @@ public final class TokenBuffer extends RolloutBuffer {
         Arrays.fill(logProb[t][e][agent], tokens, maxTokens, Double.NaN);
         length[t][e][agent] = tokens;
     }
+
+    /**
+     * A reward term at each action token of (t, e, agent), added to the action's reward (which enters at
+     * its last token): e.g. the per-token KL-to-base penalty. Entries beyond the action are ignored.
+     */
+    public void setTokenRewards(int t, int e, int agent, double[] perToken) {
+        for (int k = 0; k < Math.min(perToken.length, maxTokens); k++) {
+            requireFinite(perToken[k], "token reward " + k, t, e, agent);
+            tokenReward[t][e][agent][k] = perToken[k];
+        }
+    }
+
+    /** The per-token reward term at token k of (t, e, agent) (0 unless set). */
+    public double tokenReward(int t, int e, int agent, int k) { return tokenReward[t][e][agent][k]; }
 
     /** Number of action tokens of (t, e, agent); 0 while unrecorded. */
     public int length(int t, int e, int agent) { return length[t][e][agent]; }

@@ -163,7 +163,7 @@ class TokenLevelAlgorithmsTest {
         boolean[][] dones = {{false}, {true}, {false}};
         RolloutBatch b = batch(rewards, dones, new String[][]{{"p"}, {"p"}, {"q"}}, new int[][]{{1}, {2}, {1}}, 1);
         // hand-computed: steps 0 and 1 share the episode whose total is 1; step 2's episode has 0.5 so far
-        assertThat(Grpo.outcomes(b)).containsExactly(1, 1, 1, 1, 0.5, 0.5);
+        assertThat(Grpo.outcomes(b, b.rewards())).containsExactly(1, 1, 1, 1, 0.5, 0.5);
     }
 
     @Test

@@ -142,8 +142,21 @@ class TrainRunAlgorithmsTest {
         assertThat(Math.abs(kl.get(1).get("kl_to_base_planner").asDouble()) + Math.abs(kl.get(1).get("kl_to_base_solver").asDouble()))
                 .isGreaterThan(1e-3);
         assertThat(kl.get(1).get("value_loss")).isNotEqualTo(plain.get(1).get("value_loss"));
-        assertThatThrownBy(() -> new TrainRun(config("TPPO", "x", "--kl_coef", "0.1"), null)).isInstanceOf(InputError.class)
-                .hasMessage("command line: kl_coef = 0.1: the KL-to-base penalty is implemented for APPO only, not TPPO");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"TPPO", "GRPO"})
+    void tokenLevelAlgorithmsTakeTheKlPenaltyToo(String algorithm) throws IOException {
+        String[] withKl = {"--agent_iteration_interval", "0", "--num_env_steps", "8", "--kl_coef", "0.5"};
+        try (TrainRun run = new TrainRun(config(algorithm, "kl" + algorithm, withKl), null)) {
+            run.run(-1, 0, null);
+        }
+        List<JsonNode> kl = TrainRunTest.metrics(tmp.resolve("kl" + algorithm));
+        for (String role : List.of("planner", "solver")) {
+            assertThat(kl.get(0).get("kl_to_base_" + role).asDouble()).as("fresh adapters: the agents are the base").isCloseTo(0, within(1e-4));
+        }
+        assertThat(Math.abs(kl.get(1).get("kl_to_base_planner").asDouble()) + Math.abs(kl.get(1).get("kl_to_base_solver").asDouble()))
+                .as("after an update").isGreaterThan(1e-3);
     }
 
     @Test

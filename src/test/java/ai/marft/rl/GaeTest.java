@@ -178,4 +178,21 @@ class GaeTest {
                 assertThat(est.returns()[t][e][i]).as("R t%d e%d i%d", t, e, i).isCloseTo(ret[t][i], within(EPS));
             }
     }
+
+    @Test
+    void perTokenRewardsEnterAtTheirTokens() {
+        // one env, one step, one agent of two tokens; values 0.5, 0.2; reward 1 at the last token; per-token
+        // terms -0.1, -0.2 (a KL penalty); episode ends; gamma = lambda = 1:
+        //   token 1: delta = (1 - 0.2) - 0.2 = 0.6                 A1 = 0.6,  R1 = 0.8
+        //   token 0: delta = -0.1 + 0.2 - 0.5 = -0.4, A0 = -0.4 + 0.6 = 0.2,  R0 = 0.7
+        TokenBuffer b = new TokenBuffer(1, 1, 1, 3);
+        b.record(0, 0, 0, 2, new float[] {0.5f, 0.2f}, new float[] {-1f, -1f});
+        b.setReward(0, 0, 0, 1);
+        b.setTokenRewards(0, 0, 0, new double[] {-0.1, -0.2});
+        b.setDone(0, 0, true);
+        Gae.TokenEstimates est = Gae.tokenLevel(b, 1, 1);
+        assertThat(est.advantages()[0][0][0][1]).isCloseTo(0.6, within(1e-6));
+        assertThat(est.advantages()[0][0][0][0]).isCloseTo(0.2, within(1e-6));
+        assertThat(est.returns()[0][0][0][0]).isCloseTo(0.7, within(1e-6));
+    }
 }
