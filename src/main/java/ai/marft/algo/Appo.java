@@ -52,7 +52,7 @@ public final class Appo implements Algorithm {
         double[] v = BaseFeatures.values(engine, params.critic(), feats);
         // 2. rewards, less the KL-to-base penalty when it is on
         double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(engine, sampling, x.all(), roles(x, params), BaseFeatures.CHUNK_ROWS) : null;
-        double[][][] rewards = kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), kl, cfg.klCoef);
+        double[][][] rewards = kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), x.unflatten(kl), cfg.klCoef);
         // 3. GAE over (step, agent), then normalisation over the rollout
         ActionBuffer buf = new ActionBuffer(x.steps(), x.envs(), x.agents());
         double[][] oldLp = new double[d][];

@@ -31,6 +31,15 @@ public record Decisions(int steps, int envs, int agents, List<AgentStep> all) {
         return index(t, e, i, envs, agents);
     }
 
+    /** A per-decision array as [t][e][i]. */
+    public double[][][] unflatten(double[] perDecision) {
+        double[][][] out = new double[steps][envs][agents];
+        for (int t = 0; t < steps; t++)
+            for (int e = 0; e < envs; e++)
+                for (int i = 0; i < agents; i++) out[t][e][i] = perDecision[index(t, e, i)];
+        return out;
+    }
+
     /** The agent that took decision d. */
     public int agentOf(int d) {
         return d % agents;

@@ -50,7 +50,7 @@ public final class Grpo implements Algorithm {
         // the KL-to-base penalty goes into the rewards, per action as MARFT-A's, before the outcomes are grouped
         double[] kl = cfg.klCoef > 0
                 ? BaseKl.perDecision(engine, Algorithm.samplingParams(cfg), x.all(), Appo.roles(x, params), BaseFeatures.CHUNK_ROWS) : null;
-        double[] outcome = outcomes(b, kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), kl, cfg.klCoef));
+        double[] outcome = outcomes(b, kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), x.unflatten(kl), cfg.klCoef));
         List<GroupAdvantages.Key> keys = new ArrayList<>(x.size());
         for (int t = 0; t < x.steps(); t++)
             for (int e = 0; e < x.envs(); e++) {

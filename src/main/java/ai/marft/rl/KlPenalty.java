@@ -12,8 +12,8 @@ package ai.marft.rl;
 public final class KlPenalty {
     private KlPenalty() {}
 
-    /** {@code rewards[t][e][i] − coef · kl[(t·envs + e)·agents + i]}, a new array. */
-    public static double[][][] apply(double[][][] rewards, double[] kl, double coef) {
+    /** {@code rewards[t][e][i] − coef · kl[t][e][i]}, a new array. */
+    public static double[][][] apply(double[][][] rewards, double[][][] kl, double coef) {
         double[][][] out = new double[rewards.length][][];
         for (int t = 0; t < rewards.length; t++) {
             out[t] = new double[rewards[t].length][];
@@ -21,7 +21,7 @@ public final class KlPenalty {
                 int agents = rewards[t][e].length;
                 out[t][e] = new double[agents];
                 for (int i = 0; i < agents; i++)
-                    out[t][e][i] = rewards[t][e][i] - coef * kl[(t * rewards[t].length + e) * agents + i];
+                    out[t][e][i] = rewards[t][e][i] - coef * kl[t][e][i];
             }
         }
         return out;
