@@ -33,6 +33,6 @@ public final class DemoCommand implements Runnable {
         Path dir = out != null ? out : RunFolder.fresh(Path.of("runs/demo"));
         Demo.Result r = Demo.run(config, dir, minutes, heldOut, overwrite, System.err);
         System.out.print(r.table());
-        System.err.println("marft demo: final checkpoint " + r.checkpoint() + ", report " + r.checkpoint().getParent().getParent().resolve("report.html"));
+        System.err.println("marft demo: final checkpoint " + r.checkpoint() + ", report " + dir.resolve("report.html"));
     }
 }
