@@ -86,6 +86,8 @@ public final class UpdateStats {
         for (int i = 0; i < roles.size(); i++) {
             if (steps[i] == 0) continue;
             String r = roles.get(i);
+            m.put("policy_loss_" + r, loss[i] / steps[i]);
+            m.put("entropy_" + r, entropy[i] / steps[i]);
             m.put("grad_norm_" + r, gradNorm[i] / steps[i]);
             m.put("approx_kl_" + r, kl[i] / steps[i]);
             m.put("first_ratio_dev_" + r, firstRatioDeviation[i]);
