@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.marft.InputError;
+import ai.marft.lm.decode.DecodeWeights;
+import ai.marft.lm.decode.FusedDecoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +33,10 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
     private final int padId;
     /** Test hook: sees each step's logits [B * V] during generation. */
     StepObserver observer;
+    /** Test and bench hook: false sends generate down the tensor-library path even where the fused decoder can run. */
+    boolean fused = true;
+    private FusedDecoder decoder;     // over the weights decoder was built for (rebuilt when they change)
+    private DecodeWeights decoderWeights;
 
     /** Receives the logits a generation step sampled from. */
     interface StepObserver {
@@ -116,12 +122,46 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
         }
     }
 
+    /**
+     * The fused no-grad decoder over the frozen weights, or null where generation stays on the tensor
+     * library: without the Vector API module, for weights not readable in place (another device), while
+     * the base is trainable.
+     */
+    synchronized FusedDecoder decoder() {
+        DecodeWeights w = model.decodeWeights();
+        if (w == null) return null;
+        if (w != decoderWeights) {
+            if (decoder != null) decoder.close();
+            decoder = new FusedDecoder(w);
+            decoderWeights = w;
+        }
+        return decoder;
+    }
+
+    /** Kernel threads of the fused decoder: the tensor threads ({@link #setThreads}). */
+    private static int decodeThreads() {
+        return Math.max(1, JniUtils.getNumThreads());
+    }
+
     @Override
     public List<Generation> generate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, long seed) {
+        return generate(prompts, adapterNames, params, seed, true);
+    }
+
+    /** As {@link #generate(List, List, SamplingParams, long)}; {@code stopAtEos} false runs every row the full length (bench). */
+    List<Generation> generate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, long seed, boolean stopAtEos) {
         if (prompts.size() != adapterNames.size())
             throw new IllegalArgumentException(prompts.size() + " prompts but " + adapterNames.size() + " adapter names");
         if (prompts.isEmpty()) return List.of();
         check(prompts, "prompt", false);
+        FusedDecoder d = fused ? decoder() : null;
+        if (d != null)
+            return FusedGeneration.run(d, adapters.rowLora(adapterNames), prompts, params, seed, stopAtEos ? eosIds : new int[0], observer, decodeThreads());
+        return tensorGenerate(prompts, adapterNames, params, seed, stopAtEos);
+    }
+
+    /** Generation op by op on the tensor library (a CUDA device, no Vector API, a trainable base). */
+    private List<Generation> tensorGenerate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, long seed, boolean stopAtEos) {
         int rows = prompts.size(), vocab = model.config().vocabSize();
         Batch batch = new Batch(prompts, padId);
         int start = batch.length, capacity = start + params.maxNewTokens();
@@ -148,7 +188,7 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
                     tokens.get(b).add(d.token());
                     logprobs.get(b).add(d.logprob());
                     next[b] = d.token();
-                    if (isEos(d.token())) done[b] = true;
+                    if (stopAtEos && isEos(d.token())) done[b] = true;
                 }
                 boolean all = true;
                 for (boolean x : done) all &= x;
@@ -322,6 +362,9 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (decoder != null) decoder.close();
+        }
         adapters.close();
         if (tokenizer instanceof AutoCloseable c) {
             try {

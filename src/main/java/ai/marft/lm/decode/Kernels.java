@@ -1,0 +1,207 @@
+package ai.marft.lm.decode;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The fused decoder's SIMD kernels (Vector API): a product of a few activation rows with a frozen weight
+ * read in place, RMSNorm, SwiGLU and small dot products. Sums run in float with lane-wise partial sums,
+ * as blocked BLAS kernels do; tests bound the difference to the tensor library's forward.
+ */
+final class Kernels {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final ValueLayout.OfFloat FLOAT_LE = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private static final int LANES = S.length();
+    // lane i <-> lane i ^ k: a butterfly of lane-wise adds sums a vector in one fixed order
+    private static final VectorShuffle<Float> X8 = LANES >= 16 ? VectorShuffle.fromOp(S, i -> i ^ 8) : null;
+    private static final VectorShuffle<Float> X4 = LANES >= 8 ? VectorShuffle.fromOp(S, i -> i ^ 4) : null;
+    private static final VectorShuffle<Float> X2 = LANES >= 4 ? VectorShuffle.fromOp(S, i -> i ^ 2) : null;
+    private static final VectorShuffle<Float> X1 = LANES >= 2 ? VectorShuffle.fromOp(S, i -> i ^ 1) : null;
+
+    private Kernels() {}
+
+    /**
+     * The sum of v's lanes in a fixed order. Why not reduceLanes(ADD): its float order is left to the
+     * implementation, and the JIT-compiled and interpreted forms differ in the last bit, which made the
+     * same seed give different log-probs from one call to the next.
+     */
+    static float sum(FloatVector v) {
+        if (LANES > 16) return v.reduceLanes(VectorOperators.ADD); // no such x86 species today
+        if (X8 != null) v = v.add(v.rearrange(X8));
+        if (X4 != null) v = v.add(v.rearrange(X4));
+        if (X2 != null) v = v.add(v.rearrange(X2));
+        if (X1 != null) v = v.add(v.rearrange(X1));
+        return v.lane(0);
+    }
+
+    /**
+     * y[r·yStride + yOff + o] = Σ_i x[xOff + r·in + i] · W[o, i] for rows r in [0, rows) and outputs o in [o0, o1)
+     * of W [out, in] (float32, row-major, little-endian). Four weight rows times two activation rows per
+     * pass: each weight vector loaded feeds two FMAs, each activation vector four, and the four weight rows
+     * stay in L1 while every activation row passes over them.
+     */
+    static void matmul(MemorySegment w, int in, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int o0, int o1) {
+        int o = o0;
+        for (; o + 4 <= o1; o += 4) {
+            int r = 0;
+            for (; r + 2 <= rows; r += 2) fourByTwo(w, in, x, xOff + r * in, y, yOff + r * yStride + o, yStride, o);
+            if (r < rows) fourByOne(w, in, x, xOff + r * in, y, yOff + r * yStride + o, o);
+        }
+        for (; o < o1; o++)
+            for (int r = 0; r < rows; r++) y[yOff + r * yStride + o] = dot(w, (long) o * in, x, xOff + r * in, in);
+    }
+
+    private static void fourByTwo(MemorySegment w, int in, float[] x, int xa, float[] y, int ya, int yStride, int o) {
+        long stride = (long) in * Float.BYTES, r0 = o * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
+        int xb = xa + in;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        int step = S.length(), bound = S.loopBound(in), i = 0;
+        for (; i < bound; i += step) {
+            long at = (long) i * Float.BYTES;
+            FloatVector xv = FloatVector.fromArray(S, x, xa + i), xw = FloatVector.fromArray(S, x, xb + i);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, r0 + at, LE);
+            a0 = w0.fma(xv, a0);
+            b0 = w0.fma(xw, b0);
+            FloatVector w1 = FloatVector.fromMemorySegment(S, w, r1 + at, LE);
+            a1 = w1.fma(xv, a1);
+            b1 = w1.fma(xw, b1);
+            FloatVector w2 = FloatVector.fromMemorySegment(S, w, r2 + at, LE);
+            a2 = w2.fma(xv, a2);
+            b2 = w2.fma(xw, b2);
+            FloatVector w3 = FloatVector.fromMemorySegment(S, w, r3 + at, LE);
+            a3 = w3.fma(xv, a3);
+            b3 = w3.fma(xw, b3);
+        }
+        float s0 = sum(a0), s1 = sum(a1);
+        float s2 = sum(a2), s3 = sum(a3);
+        float t0 = sum(b0), t1 = sum(b1);
+        float t2 = sum(b2), t3 = sum(b3);
+        for (; i < in; i++) {
+            float xi = x[xa + i], xj = x[xb + i];
+            float v0 = at(w, r0, i), v1 = at(w, r1, i), v2 = at(w, r2, i), v3 = at(w, r3, i);
+            s0 += v0 * xi;
+            s1 += v1 * xi;
+            s2 += v2 * xi;
+            s3 += v3 * xi;
+            t0 += v0 * xj;
+            t1 += v1 * xj;
+            t2 += v2 * xj;
+            t3 += v3 * xj;
+        }
+        y[ya] = s0;
+        y[ya + 1] = s1;
+        y[ya + 2] = s2;
+        y[ya + 3] = s3;
+        y[ya + yStride] = t0;
+        y[ya + yStride + 1] = t1;
+        y[ya + yStride + 2] = t2;
+        y[ya + yStride + 3] = t3;
+    }
+
+    private static void fourByOne(MemorySegment w, int in, float[] x, int xa, float[] y, int ya, int o) {
+        long stride = (long) in * Float.BYTES, r0 = o * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        int step = S.length(), bound = S.loopBound(in), i = 0;
+        for (; i < bound; i += step) {
+            long at = (long) i * Float.BYTES;
+            FloatVector xv = FloatVector.fromArray(S, x, xa + i);
+            a0 = FloatVector.fromMemorySegment(S, w, r0 + at, LE).fma(xv, a0);
+            a1 = FloatVector.fromMemorySegment(S, w, r1 + at, LE).fma(xv, a1);
+            a2 = FloatVector.fromMemorySegment(S, w, r2 + at, LE).fma(xv, a2);
+            a3 = FloatVector.fromMemorySegment(S, w, r3 + at, LE).fma(xv, a3);
+        }
+        float s0 = sum(a0), s1 = sum(a1);
+        float s2 = sum(a2), s3 = sum(a3);
+        for (; i < in; i++) {
+            float xi = x[xa + i];
+            s0 += at(w, r0, i) * xi;
+            s1 += at(w, r1, i) * xi;
+            s2 += at(w, r2, i) * xi;
+            s3 += at(w, r3, i) * xi;
+        }
+        y[ya] = s0;
+        y[ya + 1] = s1;
+        y[ya + 2] = s2;
+        y[ya + 3] = s3;
+    }
+
+    /** Σ_i W[at/4 + i] · x[xOff + i] for i < n, W read from byte offset {@code rowStart / 4 floats}. */
+    private static float dot(MemorySegment w, long rowStartFloats, float[] x, int xOff, int n) {
+        long base = rowStartFloats * Float.BYTES;
+        FloatVector acc = FloatVector.zero(S);
+        int step = S.length(), bound = S.loopBound(n), i = 0;
+        for (; i < bound; i += step)
+            acc = FloatVector.fromMemorySegment(S, w, base + (long) i * Float.BYTES, LE).fma(FloatVector.fromArray(S, x, xOff + i), acc);
+        float s = sum(acc);
+        for (; i < n; i++) s += at(w, base, i) * x[xOff + i];
+        return s;
+    }
+
+    private static float at(MemorySegment w, long rowStartBytes, int i) {
+        return w.get(FLOAT_LE, rowStartBytes + (long) i * Float.BYTES);
+    }
+
+    /** Element i of a float32 segment. */
+    static float get(MemorySegment w, long i) {
+        return w.get(FLOAT_LE, i * Float.BYTES);
+    }
+
+    /** dst[dOff, dOff + n) = segment floats [from, from + n) (an embedding row). */
+    static void copy(MemorySegment w, long from, float[] dst, int dOff, int n) {
+        MemorySegment.copy(w, FLOAT_LE, from * Float.BYTES, dst, dOff, n);
+    }
+
+    /** Σ a[aOff + i] · b[bOff + i], i < n, on heap arrays. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int step = S.length(), bound = S.loopBound(n), i = 0;
+        for (; i < bound; i += step) acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
+        float s = sum(acc);
+        for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
+        return s;
+    }
+
+    /** y[yOff + i] += a · x[xOff + i], i < n. */
+    static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(S, a);
+        int step = S.length(), bound = S.loopBound(n), i = 0;
+        for (; i < bound; i += step)
+            FloatVector.fromArray(S, x, xOff + i).fma(av, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        for (; i < n; i++) y[yOff + i] += a * x[xOff + i];
+    }
+
+    /** HF RMSNorm of one row: out = w · x / sqrt(mean(x²) + eps) (sum of squares in double). */
+    static void rmsNorm(float[] x, int xOff, MemorySegment w, float[] out, int oOff, int n, double eps) {
+        double ss = 0;
+        for (int i = 0; i < n; i++) ss += (double) x[xOff + i] * x[xOff + i];
+        float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
+        int step = S.length(), bound = S.loopBound(n), i = 0;
+        for (; i < bound; i += step)
+            FloatVector.fromArray(S, x, xOff + i).mul(inv).mul(FloatVector.fromMemorySegment(S, w, (long) i * Float.BYTES, LE)).intoArray(out, oOff + i);
+        for (; i < n; i++) out[oOff + i] = x[xOff + i] * inv * get(w, i);
+    }
+
+    /**
+     * SwiGLU of one row of gate|up [2n]: out[i] = silu(gate[i]) · up[i]. Scalar Math.exp, not the Vector
+     * API's EXP: that one's last bit differs between compiled and interpreted code (not repeatable).
+     */
+    static void swiglu(float[] gu, int gOff, float[] out, int oOff, int n) {
+        for (int i = 0; i < n; i++) {
+            float g = gu[gOff + i];
+            out[oOff + i] = g / (1f + (float) Math.exp(-g)) * gu[gOff + n + i];
+        }
+    }
+
+    /** x[off + i] += b[i] for a bias segment b of n floats. */
+    static void addBias(float[] x, int off, MemorySegment b, int n) {
+        for (int i = 0; i < n; i++) x[off + i] += get(b, i);
+    }
+}
