@@ -317,6 +317,53 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
         }
     }
 
+    /**
+     * One no-grad forward of the frozen base (no adapter) over each prompt + action: the final hidden state
+     * at the last prompt token (the critic's feature); with {@code withActionHidden}, those at every
+     * position predicting an action token; with {@code params} non-null, the base log-probs of the action
+     * tokens under params' sampling distribution (as {@link #scoreActions} gives them), or with
+     * {@code fullSoftmax} under the plain softmax of logits / temperature over the whole vocabulary (for a
+     * KL estimate: a token outside the base's top-k keeps its finite log-prob instead of about -1e9).
+     * Runs on the fused decoder where it can, else on the tensor library.
+     */
+    public BaseForward baseForward(List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams params, boolean fullSoftmax) {
+        if (prompts.size() != actions.size())
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + actions.size() + " actions");
+        check(prompts, "prompt", false);
+        check(actions, "action", true);
+        FusedDecoder d = fused ? decoder() : null;
+        if (d != null) return FusedBaseForward.run(d, prompts, actions, withActionHidden, params, fullSoftmax, decodeThreads());
+        return tensorBaseForward(prompts, actions, withActionHidden, params, fullSoftmax);
+    }
+
+    private BaseForward tensorBaseForward(List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams params, boolean fullSoftmax) {
+        int rows = prompts.size(), h = model.config().hidden();
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray hidden = baseHidden(m, prompts, actions);
+            int amax = (int) hidden.getShape().get(1);
+            float[] hs = hidden.toFloatArray();
+            float[][] promptHidden = new float[rows][];
+            float[][][] actionHidden = withActionHidden ? new float[rows][][] : null;
+            for (int b = 0; b < rows; b++) {
+                promptHidden[b] = Arrays.copyOfRange(hs, b * amax * h, (b * amax + 1) * h);
+                if (actionHidden == null) continue;
+                actionHidden[b] = new float[actions.get(b).length][];
+                for (int j = 0; j < actions.get(b).length; j++)
+                    actionHidden[b][j] = Arrays.copyOfRange(hs, (b * amax + j) * h, (b * amax + j + 1) * h);
+            }
+            float[][] lps = null;
+            if (params != null) {
+                SamplingParams sp = fullSoftmax ? new SamplingParams(params.maxNewTokens(), params.temperature(), 0, 1.0) : params;
+                ActionScores sc = scoreActions(m, prompts, actions, null, sp, false);
+                float[] lp = sc.logprobs().toFloatArray();
+                int width = (int) sc.logprobs().getShape().get(1);
+                lps = new float[rows][];
+                for (int b = 0; b < rows; b++) lps[b] = Arrays.copyOfRange(lp, b * width, b * width + actions.get(b).length);
+            }
+            return new BaseForward(promptHidden, actionHidden, lps);
+        }
+    }
+
     /** Hidden states [B * Amax, H] (attached to m) at the action-predicting positions, with tokens and mask. */
     private record Gathered(NDArray hidden, int[] index, int[] tokens, float[] mask, int amax) {}
 

@@ -103,7 +103,7 @@ final class Sampler {
     private static void topP(float[] z, boolean[] keep, int vocab, double topP, long[] order) {
         int n = 0;
         for (int i = 0; i < vocab; i++) if (keep[i]) order[n++] = (long) orderBits(z[i]) << 32 | i;
-        Arrays.sort(order, 0, n);
+        heapSort(order, n);
         double max = z[index(order[n - 1])], sum = 0;
         for (int j = 0; j < n; j++) sum += Math.exp(z[index(order[j])] - max);
         double cum = 0;
@@ -113,6 +113,33 @@ final class Sampler {
             if (cum > 1 - topP) break;
             keep[i] = false;
         }
+    }
+
+    /**
+     * Sorts a[0, n) ascending in place. Why not Arrays.sort: on some sizes it allocates a work buffer,
+     * and the decode loop must not allocate per token; the keys are distinct, so any sort gives one order.
+     */
+    private static void heapSort(long[] a, int n) {
+        for (int i = n / 2 - 1; i >= 0; i--) siftDown(a, i, n);
+        for (int end = n - 1; end > 0; end--) {
+            long t = a[0];
+            a[0] = a[end];
+            a[end] = t;
+            siftDown(a, 0, end);
+        }
+    }
+
+    private static void siftDown(long[] a, int i, int n) {
+        long v = a[i];
+        while (true) {
+            int c = 2 * i + 1;
+            if (c >= n) break;
+            if (c + 1 < n && a[c + 1] > a[c]) c++;
+            if (a[c] <= v) break;
+            a[i] = a[c];
+            i = c;
+        }
+        a[i] = v;
     }
 
     /** An int that orders as Float.compare orders the floats. */

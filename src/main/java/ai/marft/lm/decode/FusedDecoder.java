@@ -69,6 +69,7 @@ public final class FusedDecoder implements AutoCloseable {
         s.lora = lora;
         if (s.loraTmp.length < lora.maxRank()) s.loraTmp = new float[lora.maxRank()];
         s.workers = workers;
+        s.ensureScores();
         return s;
     }
 
@@ -85,6 +86,7 @@ public final class FusedDecoder implements AutoCloseable {
         private final float[] x, h, qkv, ctx, out, gateUp, act, normed;
         private float[] loraTmp;
         private float[][] scores;               // per part [capacity]
+        private float[][] lanes;                // per part: the kernels' reduction scratch
         private RowLora lora;
         private Workers workers;
         private final int[] row = new int[CHUNK], pos = new int[CHUNK];
@@ -145,7 +147,6 @@ public final class FusedDecoder implements AutoCloseable {
                 pos[i] = posOf[i];
                 Kernels.copy(w.embed(), (long) ids[i] * hidden, x, i * hidden, hidden);
             }
-            ensureScores();
             for (int l = 0; l < c.layers(); l++) layer(l);
             for (int i = 0; i < n; i++) Kernels.rmsNorm(x, i * hidden, w.finalNorm(), normed, i * hidden, hidden, c.rmsNormEps());
         }
@@ -164,6 +165,7 @@ public final class FusedDecoder implements AutoCloseable {
             int parts = workers.threads();
             if (scores == null || scores.length < parts) {
                 scores = new float[parts][capacity];
+                lanes = new float[parts][Kernels.SCRATCH];
             }
         }
 
@@ -175,9 +177,9 @@ public final class FusedDecoder implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 int at = i * qkvWidth, k = lora.adapterOf(row[i]);
                 if (lw.qkvBias() != null) Kernels.addBias(qkv, at, lw.qkvBias(), qkvWidth);
-                lora.apply(k, l, LoraTarget.Q, h, i * hidden, hidden, qkv, at, qd, loraTmp);
-                lora.apply(k, l, LoraTarget.K, h, i * hidden, hidden, qkv, at + qd, kd, loraTmp);
-                lora.apply(k, l, LoraTarget.V, h, i * hidden, hidden, qkv, at + qd + kd, kd, loraTmp);
+                lora.apply(k, l, LoraTarget.Q, h, i * hidden, hidden, qkv, at, qd, loraTmp, lanes[0]);
+                lora.apply(k, l, LoraTarget.K, h, i * hidden, hidden, qkv, at + qd, kd, loraTmp, lanes[0]);
+                lora.apply(k, l, LoraTarget.V, h, i * hidden, hidden, qkv, at + qd + kd, kd, loraTmp, lanes[0]);
                 rope(qkv, at, heads, pos[i], (float) (1.0 / Math.sqrt(headDim)));
                 rope(qkv, at + qd, kvHeads, pos[i], 1f);
                 storeKv(l, i);
@@ -190,20 +192,20 @@ public final class FusedDecoder implements AutoCloseable {
             matmul(lw.o(), qd, ctx, 0, n, out, 0, hidden, hidden);
             for (int i = 0; i < n; i++) {
                 if (lw.oBias() != null) Kernels.addBias(out, i * hidden, lw.oBias(), hidden);
-                lora.apply(lora.adapterOf(row[i]), l, LoraTarget.O, ctx, i * qd, qd, out, i * hidden, hidden, loraTmp);
+                lora.apply(lora.adapterOf(row[i]), l, LoraTarget.O, ctx, i * qd, qd, out, i * hidden, hidden, loraTmp, lanes[0]);
                 Kernels.axpy(1f, out, i * hidden, x, i * hidden, hidden);
                 Kernels.rmsNorm(x, i * hidden, lw.postNorm(), h, i * hidden, hidden, eps);
             }
             matmul(lw.gateUp(), hidden, h, 0, n, gateUp, 0, 2 * inter, 2 * inter);
             for (int i = 0; i < n; i++) {
                 int k = lora.adapterOf(row[i]), at = i * 2 * inter;
-                lora.apply(k, l, LoraTarget.GATE, h, i * hidden, hidden, gateUp, at, inter, loraTmp);
-                lora.apply(k, l, LoraTarget.UP, h, i * hidden, hidden, gateUp, at + inter, inter, loraTmp);
+                lora.apply(k, l, LoraTarget.GATE, h, i * hidden, hidden, gateUp, at, inter, loraTmp, lanes[0]);
+                lora.apply(k, l, LoraTarget.UP, h, i * hidden, hidden, gateUp, at + inter, inter, loraTmp, lanes[0]);
                 Kernels.swiglu(gateUp, at, act, i * inter, inter);
             }
             matmul(lw.down(), inter, act, 0, n, out, 0, hidden, hidden);
             for (int i = 0; i < n; i++) {
-                lora.apply(lora.adapterOf(row[i]), l, LoraTarget.DOWN, act, i * inter, inter, out, i * hidden, hidden, loraTmp);
+                lora.apply(lora.adapterOf(row[i]), l, LoraTarget.DOWN, act, i * inter, inter, out, i * hidden, hidden, loraTmp, lanes[0]);
                 Kernels.axpy(1f, out, i * hidden, x, i * hidden, hidden);
             }
         }
@@ -235,13 +237,13 @@ public final class FusedDecoder implements AutoCloseable {
         }
 
         /** Attention of token i, query head hq, over its row's slots [0, pos]: ctx[i, hq] = softmax(q·Kᵀ) V. */
-        private void attend(int l, int i, int hq, float[] sc) {
+        private void attend(int l, int i, int hq, float[] sc, float[] lane) {
             int kvh = hq / groups, p = pos[i], q = i * qkvWidth + hq * headDim, o = i * qd + hq * headDim;
             float[] k = keys[l], v = values[l];
             int base = slot(row[i], kvh, 0);
             float max = Float.NEGATIVE_INFINITY;
             for (int s = 0; s <= p; s++) {
-                float d = Kernels.dot(qkv, q, k, base + s * headDim, headDim);
+                float d = Kernels.dot(qkv, q, k, base + s * headDim, headDim, lane);
                 sc[s] = d;
                 if (d > max) max = d;
             }
@@ -258,10 +260,10 @@ public final class FusedDecoder implements AutoCloseable {
 
         private void matmul(MemorySegment wt, int in, float[] xs, int xOff, int count, float[] y, int yOff, int yStride, int outRows) {
             if ((long) outRows * in * count < PARALLEL_MACS || workers.threads() == 1) {
-                Kernels.matmul(wt, in, xs, xOff, count, y, yOff, yStride, 0, outRows);
+                Kernels.matmul(wt, in, xs, xOff, count, y, yOff, yStride, 0, outRows, lanes[0]);
                 return;
             }
-            matmul.set(wt, in, xs, xOff, count, y, yOff, yStride, outRows);
+            matmul.set(wt, in, xs, xOff, count, y, yOff, yStride, outRows, lanes);
             workers.run(matmul);
         }
 
@@ -270,8 +272,10 @@ public final class FusedDecoder implements AutoCloseable {
             MemorySegment w;
             int in, xOff, rows, yOff, yStride, out;
             float[] x, y;
+            float[][] lanes;
 
-            void set(MemorySegment w, int in, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int out) {
+            void set(MemorySegment w, int in, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int out, float[][] lanes) {
+                this.lanes = lanes;
                 this.w = w;
                 this.in = in;
                 this.x = x;
@@ -285,7 +289,7 @@ public final class FusedDecoder implements AutoCloseable {
 
             @Override
             public void run(int part, int parts) {
-                Kernels.matmul(w, in, x, xOff, rows, y, yOff, yStride, Workers.from(part, parts, out, 4), Workers.from(part + 1, parts, out, 4));
+                Kernels.matmul(w, in, x, xOff, rows, y, yOff, yStride, Workers.from(part, parts, out, 4), Workers.from(part + 1, parts, out, 4), lanes[part]);
             }
         }
 
@@ -296,7 +300,7 @@ public final class FusedDecoder implements AutoCloseable {
             @Override
             public void run(int part, int parts) {
                 int units = n * heads, from = Workers.from(part, parts, units, 1), to = Workers.from(part + 1, parts, units, 1);
-                for (int u = from; u < to; u++) attend(layer, u / heads, u % heads, scores[part]);
+                for (int u = from; u < to; u++) attend(layer, u / heads, u % heads, scores[part], lanes[part]);
             }
         }
 

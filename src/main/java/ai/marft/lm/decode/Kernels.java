@@ -2,7 +2,6 @@ package ai.marft.lm.decode;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -20,27 +19,25 @@ final class Kernels {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private static final int LANES = S.length();
-    // lane i <-> lane i ^ k: a butterfly of lane-wise adds sums a vector in one fixed order
-    private static final VectorShuffle<Float> X8 = LANES >= 16 ? VectorShuffle.fromOp(S, i -> i ^ 8) : null;
-    private static final VectorShuffle<Float> X4 = LANES >= 8 ? VectorShuffle.fromOp(S, i -> i ^ 4) : null;
-    private static final VectorShuffle<Float> X2 = LANES >= 4 ? VectorShuffle.fromOp(S, i -> i ^ 2) : null;
-    private static final VectorShuffle<Float> X1 = LANES >= 2 ? VectorShuffle.fromOp(S, i -> i ^ 1) : null;
+    static { if (LANES > 16) throw new IllegalStateException(LANES + " float lanes: the kernels' scratch holds 16"); }
 
     private Kernels() {}
 
     /**
-     * The sum of v's lanes in a fixed order. Why not reduceLanes(ADD): its float order is left to the
-     * implementation, and the JIT-compiled and interpreted forms differ in the last bit, which made the
-     * same seed give different log-probs from one call to the next.
+     * Lanes of {@code count} accumulators (stored at lanes[k·LANES...]) summed each in one fixed order into
+     * y[yAt[k]]. Why not reduceLanes(ADD): its float order is left to the implementation, and compiled and
+     * interpreted code differ in the last bit, so the same seed gave different log-probs from call to call.
+     * Why through an array: a vector passed to a method the JIT does not inline is boxed (heap garbage per
+     * call); stores and loads of the array are intrinsics, always inlined.
      */
-    static float sum(FloatVector v) {
-        if (LANES > 16) return v.reduceLanes(VectorOperators.ADD); // no such x86 species today
-        if (X8 != null) v = v.add(v.rearrange(X8));
-        if (X4 != null) v = v.add(v.rearrange(X4));
-        if (X2 != null) v = v.add(v.rearrange(X2));
-        if (X1 != null) v = v.add(v.rearrange(X1));
-        return v.lane(0);
+    static float sumLanes(float[] lanes, int k) {
+        float s = 0;
+        for (int j = k * LANES, e = j + LANES; j < e; j++) s += lanes[j];
+        return s;
     }
+
+    /** Floats of scratch each caller of {@link #matmul} passes (one array per thread). */
+    static final int SCRATCH = 8 * 16;
 
     /**
      * y[r·yStride + yOff + o] = Σ_i x[xOff + r·in + i] · W[o, i] for rows r in [0, rows) and outputs o in [o0, o1)
@@ -48,18 +45,18 @@ final class Kernels {
      * pass: each weight vector loaded feeds two FMAs, each activation vector four, and the four weight rows
      * stay in L1 while every activation row passes over them.
      */
-    static void matmul(MemorySegment w, int in, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int o0, int o1) {
+    static void matmul(MemorySegment w, int in, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int o0, int o1, float[] lanes) {
         int o = o0;
         for (; o + 4 <= o1; o += 4) {
             int r = 0;
-            for (; r + 2 <= rows; r += 2) fourByTwo(w, in, x, xOff + r * in, y, yOff + r * yStride + o, yStride, o);
-            if (r < rows) fourByOne(w, in, x, xOff + r * in, y, yOff + r * yStride + o, o);
+            for (; r + 2 <= rows; r += 2) fourByTwo(w, in, x, xOff + r * in, y, yOff + r * yStride + o, yStride, o, lanes);
+            if (r < rows) fourByOne(w, in, x, xOff + r * in, y, yOff + r * yStride + o, o, lanes);
         }
         for (; o < o1; o++)
-            for (int r = 0; r < rows; r++) y[yOff + r * yStride + o] = dot(w, (long) o * in, x, xOff + r * in, in);
+            for (int r = 0; r < rows; r++) y[yOff + r * yStride + o] = dot(w, (long) o * in, x, xOff + r * in, in, lanes);
     }
 
-    private static void fourByTwo(MemorySegment w, int in, float[] x, int xa, float[] y, int ya, int yStride, int o) {
+    private static void fourByTwo(MemorySegment w, int in, float[] x, int xa, float[] y, int ya, int yStride, int o, float[] lanes) {
         long stride = (long) in * Float.BYTES, r0 = o * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
         int xb = xa + in;
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
@@ -80,10 +77,17 @@ final class Kernels {
             a3 = w3.fma(xv, a3);
             b3 = w3.fma(xw, b3);
         }
-        float s0 = sum(a0), s1 = sum(a1);
-        float s2 = sum(a2), s3 = sum(a3);
-        float t0 = sum(b0), t1 = sum(b1);
-        float t2 = sum(b2), t3 = sum(b3);
+        int n = LANES;
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, n);
+        a2.intoArray(lanes, 2 * n);
+        a3.intoArray(lanes, 3 * n);
+        b0.intoArray(lanes, 4 * n);
+        b1.intoArray(lanes, 5 * n);
+        b2.intoArray(lanes, 6 * n);
+        b3.intoArray(lanes, 7 * n);
+        float s0 = sumLanes(lanes, 0), s1 = sumLanes(lanes, 1), s2 = sumLanes(lanes, 2), s3 = sumLanes(lanes, 3);
+        float t0 = sumLanes(lanes, 4), t1 = sumLanes(lanes, 5), t2 = sumLanes(lanes, 6), t3 = sumLanes(lanes, 7);
         for (; i < in; i++) {
             float xi = x[xa + i], xj = x[xb + i];
             float v0 = at(w, r0, i), v1 = at(w, r1, i), v2 = at(w, r2, i), v3 = at(w, r3, i);
@@ -106,7 +110,7 @@ final class Kernels {
         y[ya + yStride + 3] = t3;
     }
 
-    private static void fourByOne(MemorySegment w, int in, float[] x, int xa, float[] y, int ya, int o) {
+    private static void fourByOne(MemorySegment w, int in, float[] x, int xa, float[] y, int ya, int o, float[] lanes) {
         long stride = (long) in * Float.BYTES, r0 = o * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
         int step = S.length(), bound = S.loopBound(in), i = 0;
@@ -118,8 +122,12 @@ final class Kernels {
             a2 = FloatVector.fromMemorySegment(S, w, r2 + at, LE).fma(xv, a2);
             a3 = FloatVector.fromMemorySegment(S, w, r3 + at, LE).fma(xv, a3);
         }
-        float s0 = sum(a0), s1 = sum(a1);
-        float s2 = sum(a2), s3 = sum(a3);
+        int n = LANES;
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, n);
+        a2.intoArray(lanes, 2 * n);
+        a3.intoArray(lanes, 3 * n);
+        float s0 = sumLanes(lanes, 0), s1 = sumLanes(lanes, 1), s2 = sumLanes(lanes, 2), s3 = sumLanes(lanes, 3);
         for (; i < in; i++) {
             float xi = x[xa + i];
             s0 += at(w, r0, i) * xi;
@@ -134,13 +142,14 @@ final class Kernels {
     }
 
     /** Σ_i W[at/4 + i] · x[xOff + i] for i < n, W read from byte offset {@code rowStart / 4 floats}. */
-    private static float dot(MemorySegment w, long rowStartFloats, float[] x, int xOff, int n) {
+    private static float dot(MemorySegment w, long rowStartFloats, float[] x, int xOff, int n, float[] lanes) {
         long base = rowStartFloats * Float.BYTES;
         FloatVector acc = FloatVector.zero(S);
         int step = S.length(), bound = S.loopBound(n), i = 0;
         for (; i < bound; i += step)
             acc = FloatVector.fromMemorySegment(S, w, base + (long) i * Float.BYTES, LE).fma(FloatVector.fromArray(S, x, xOff + i), acc);
-        float s = sum(acc);
+        acc.intoArray(lanes, 0);
+        float s = sumLanes(lanes, 0);
         for (; i < n; i++) s += at(w, base, i) * x[xOff + i];
         return s;
     }
@@ -159,12 +168,13 @@ final class Kernels {
         MemorySegment.copy(w, FLOAT_LE, from * Float.BYTES, dst, dOff, n);
     }
 
-    /** Σ a[aOff + i] · b[bOff + i], i < n, on heap arrays. */
-    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+    /** Σ a[aOff + i] · b[bOff + i], i < n, on heap arrays; lanes: scratch of {@link #SCRATCH} floats. */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n, float[] lanes) {
         FloatVector acc = FloatVector.zero(S);
         int step = S.length(), bound = S.loopBound(n), i = 0;
         for (; i < bound; i += step) acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
-        float s = sum(acc);
+        acc.intoArray(lanes, 0);
+        float s = sumLanes(lanes, 0);
         for (; i < n; i++) s += a[aOff + i] * b[bOff + i];
         return s;
     }

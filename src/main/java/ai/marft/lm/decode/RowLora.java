@@ -49,16 +49,16 @@ public final class RowLora {
 
     /**
      * y[yOff, yOff + out) += (x[xOff, xOff + in) · Aᵀ) · scaling·Bᵀ for adapter k at (layer, target);
-     * tmp holds at least r floats. Nothing when k is -1 or does not adapt the target.
+     * tmp holds at least r floats, lanes {@link Kernels#SCRATCH}. Nothing when k is -1 or does not adapt the target.
      */
-    void apply(int k, int layer, LoraTarget target, float[] x, int xOff, int in, float[] y, int yOff, int out, float[] tmp) {
+    void apply(int k, int layer, LoraTarget target, float[] x, int xOff, int in, float[] y, int yOff, int out, float[] tmp, float[] lanes) {
         if (k < 0) return;
         int t = target.ordinal();
         float[] ak = a[k][layer][t];
         if (ak == null) return;
         int r = rank[k][layer][t];
         float[] bk = bT[k][layer][t];
-        for (int j = 0; j < r; j++) tmp[j] = Kernels.dot(ak, j * in, x, xOff, in);
+        for (int j = 0; j < r; j++) tmp[j] = Kernels.dot(ak, j * in, x, xOff, in, lanes);
         for (int j = 0; j < r; j++) Kernels.axpy(tmp[j], bk, j * out, y, yOff, out);
     }
 }
