@@ -18,7 +18,6 @@ final class Sampler {
         final float[] z, select;
         final boolean[] keep;
         final long[] order;
-        final Random pivots = new Random(0);
         double logZ;
 
         Scratch(int vocab) {
@@ -81,8 +80,7 @@ final class Sampler {
         for (int i = 0; i < vocab; i++) z[i] = logits[off + i] / t; // float division, as on the tensors
         Arrays.fill(keep, 0, vocab, true);
         if (p.topK() > 0 && p.topK() < vocab) {
-            System.arraycopy(z, 0, s.select, 0, vocab);
-            float kth = kthLargest(s.select, vocab, p.topK(), s.pivots);
+            float kth = kthLargest(z, vocab, p.topK(), s.select);
             for (int i = 0; i < vocab; i++) keep[i] = z[i] >= kth;
         }
         if (p.topP() < 1) topP(z, keep, vocab, p.topP(), s.order);
@@ -152,35 +150,37 @@ final class Sampler {
         return (int) key;
     }
 
-    /** The k-th largest value (1-based) of a (scrambled in place) by quickselect. */
+    /** The k-th largest value (1-based) of a. */
     static float kthLargest(float[] a, int k) {
-        return kthLargest(a, a.length, k, new Random());
+        return kthLargest(a, a.length, k, new float[k]);
     }
 
-    /** The k-th largest of a[0, n) (scrambled in place); {@code r} picks pivots (reseeded here, so results repeat). */
-    private static float kthLargest(float[] a, int n, int k, Random r) {
-        r.setSeed(n);
-        int lo = 0, hi = n - 1, target = k - 1;
-        while (true) {
-            if (lo == hi) return a[lo];
-            int pivotIndex = lo + r.nextInt(hi - lo + 1);
-            float pivot = a[pivotIndex];
-            // three-way partition, descending: [> pivot][== pivot][< pivot]
-            int lt = lo, i = lo, gt = hi;
-            while (i <= gt) {
-                if (a[i] > pivot) swap(a, lt++, i++);
-                else if (a[i] < pivot) swap(a, i, gt--);
-                else i++;
+    /**
+     * The k-th largest of a[0, n), through a min-heap of the k largest seen so far (heap: k floats of
+     * scratch). One pass in which almost every value fails its first comparison: on a 150k vocabulary it
+     * takes a fraction of what quickselect's passes of swaps did, with the same (unique) value as result.
+     */
+    private static float kthLargest(float[] a, int n, int k, float[] heap) {
+        System.arraycopy(a, 0, heap, 0, k);
+        for (int i = k / 2 - 1; i >= 0; i--) siftDownMin(heap, i, k);
+        for (int i = k; i < n; i++)
+            if (a[i] > heap[0]) {
+                heap[0] = a[i];
+                siftDownMin(heap, 0, k);
             }
-            if (target < lt) hi = lt - 1;
-            else if (target > gt) lo = gt + 1;
-            else return pivot;
-        }
+        return heap[0];
     }
 
-    private static void swap(float[] a, int i, int j) {
-        float t = a[i];
-        a[i] = a[j];
-        a[j] = t;
+    private static void siftDownMin(float[] h, int i, int n) {
+        float v = h[i];
+        while (true) {
+            int c = 2 * i + 1;
+            if (c >= n) break;
+            if (c + 1 < n && h[c + 1] < h[c]) c++;
+            if (h[c] >= v) break;
+            h[i] = h[c];
+            i = c;
+        }
+        h[i] = v;
     }
 }

@@ -37,7 +37,7 @@ final class Kernels {
     }
 
     /** Floats of scratch each caller of {@link #matmul} passes (one array per thread). */
-    static final int SCRATCH = 8 * 16;
+    static final int SCRATCH = 12 * 16;
 
     /**
      * y[r·yStride + yOff + o] = Σ_i x[xOff + r·in + i] · W[o, i] for rows r in [0, rows) and outputs o in [o0, o1)
@@ -49,11 +49,68 @@ final class Kernels {
         int o = o0;
         for (; o + 4 <= o1; o += 4) {
             int r = 0;
+            for (; r + 3 <= rows; r += 3) fourByThree(w, in, x, xOff + r * in, y, yOff + r * yStride + o, yStride, o, lanes);
             for (; r + 2 <= rows; r += 2) fourByTwo(w, in, x, xOff + r * in, y, yOff + r * yStride + o, yStride, o, lanes);
             if (r < rows) fourByOne(w, in, x, xOff + r * in, y, yOff + r * yStride + o, o, lanes);
         }
         for (; o < o1; o++)
             for (int r = 0; r < rows; r++) y[yOff + r * yStride + o] = dot(w, (long) o * in, x, xOff + r * in, in, lanes);
+    }
+
+    /** Four weight rows times three activation rows: twelve accumulators, seven loads per twelve FMAs. */
+    private static void fourByThree(MemorySegment w, int in, float[] x, int xa, float[] y, int ya, int yStride, int o, float[] lanes) {
+        long stride = (long) in * Float.BYTES, r0 = o * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
+        int xb = xa + in, xc = xb + in;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0, c0 = a0, c1 = a0, c2 = a0, c3 = a0;
+        int step = S.length(), bound = S.loopBound(in), i = 0;
+        for (; i < bound; i += step) {
+            long at = (long) i * Float.BYTES;
+            FloatVector xv = FloatVector.fromArray(S, x, xa + i), xw = FloatVector.fromArray(S, x, xb + i), xz = FloatVector.fromArray(S, x, xc + i);
+            FloatVector w0 = FloatVector.fromMemorySegment(S, w, r0 + at, LE);
+            a0 = w0.fma(xv, a0);
+            b0 = w0.fma(xw, b0);
+            c0 = w0.fma(xz, c0);
+            FloatVector w1 = FloatVector.fromMemorySegment(S, w, r1 + at, LE);
+            a1 = w1.fma(xv, a1);
+            b1 = w1.fma(xw, b1);
+            c1 = w1.fma(xz, c1);
+            FloatVector w2 = FloatVector.fromMemorySegment(S, w, r2 + at, LE);
+            a2 = w2.fma(xv, a2);
+            b2 = w2.fma(xw, b2);
+            c2 = w2.fma(xz, c2);
+            FloatVector w3 = FloatVector.fromMemorySegment(S, w, r3 + at, LE);
+            a3 = w3.fma(xv, a3);
+            b3 = w3.fma(xw, b3);
+            c3 = w3.fma(xz, c3);
+        }
+        int n = LANES;
+        a0.intoArray(lanes, 0);
+        a1.intoArray(lanes, n);
+        a2.intoArray(lanes, 2 * n);
+        a3.intoArray(lanes, 3 * n);
+        b0.intoArray(lanes, 4 * n);
+        b1.intoArray(lanes, 5 * n);
+        b2.intoArray(lanes, 6 * n);
+        b3.intoArray(lanes, 7 * n);
+        c0.intoArray(lanes, 8 * n);
+        c1.intoArray(lanes, 9 * n);
+        c2.intoArray(lanes, 10 * n);
+        c3.intoArray(lanes, 11 * n);
+        for (int k = 0; k < 3; k++) {
+            int xk = xa + k * in, yk = ya + k * yStride;
+            float s0 = sumLanes(lanes, 4 * k), s1 = sumLanes(lanes, 4 * k + 1), s2 = sumLanes(lanes, 4 * k + 2), s3 = sumLanes(lanes, 4 * k + 3);
+            for (int j = i; j < in; j++) {
+                float xj = x[xk + j];
+                s0 += at(w, r0, j) * xj;
+                s1 += at(w, r1, j) * xj;
+                s2 += at(w, r2, j) * xj;
+                s3 += at(w, r3, j) * xj;
+            }
+            y[yk] = s0;
+            y[yk + 1] = s1;
+            y[yk + 2] = s2;
+            y[yk + 3] = s3;
+        }
     }
 
     private static void fourByTwo(MemorySegment w, int in, float[] x, int xa, float[] y, int ya, int yStride, int o, float[] lanes) {
