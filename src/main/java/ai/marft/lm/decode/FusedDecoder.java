@@ -85,8 +85,8 @@ public final class FusedDecoder implements AutoCloseable {
         private final float[] cos, sin;         // [capacity, headDim / 2]
         private final float[] x, h, qkv, ctx, out, gateUp, act, normed;
         private float[] loraTmp;
-        private float[][] scores;               // per part [capacity]
-        private float[][] lanes;                // per part: the kernels' reduction scratch
+        private float[][] scores;               // per worker [capacity]
+        private float[][] lanes;                // per worker: the kernels' reduction scratch
         private RowLora lora;
         private Workers workers;
         private final int[] row = new int[CHUNK], pos = new int[CHUNK];
@@ -188,7 +188,7 @@ public final class FusedDecoder implements AutoCloseable {
             long macs = 0;
             for (int i = 0; i < n; i++) macs += (long) (pos[i] + 1) * qd * 2;
             if (macs >= PARALLEL_MACS) workers.run(attention);
-            else attention.run(0, 1);
+            else attention.run(0, 1, 0);
             matmul(lw.o(), qd, ctx, 0, n, out, 0, hidden, hidden);
             for (int i = 0; i < n; i++) {
                 if (lw.oBias() != null) Kernels.addBias(out, i * hidden, lw.oBias(), hidden);
@@ -267,7 +267,7 @@ public final class FusedDecoder implements AutoCloseable {
             workers.run(matmul);
         }
 
-        /** One product split over the team by blocks of four output rows (fields set per call: no allocation). */
+        /** One product shared by the team in chunks of whole four-row blocks of outputs (fields set per call: no allocation). */
         private static final class MatmulTask implements Workers.Parts {
             MemorySegment w;
             int in, xOff, rows, yOff, yStride, out;
@@ -288,19 +288,19 @@ public final class FusedDecoder implements AutoCloseable {
             }
 
             @Override
-            public void run(int part, int parts) {
-                Kernels.matmul(w, in, x, xOff, rows, y, yOff, yStride, Workers.from(part, parts, out, 4), Workers.from(part + 1, parts, out, 4), lanes[part]);
+            public void run(int chunk, int chunks, int worker) {
+                Kernels.matmul(w, in, x, xOff, rows, y, yOff, yStride, Workers.from(chunk, chunks, out, 4), Workers.from(chunk + 1, chunks, out, 4), lanes[worker]);
             }
         }
 
-        /** The attention of one layer split over the team by (token, head) pairs. */
+        /** The attention of one layer shared by the team in chunks of (token, head) pairs. */
         private final class AttentionTask implements Workers.Parts {
             int layer;
 
             @Override
-            public void run(int part, int parts) {
-                int units = n * heads, from = Workers.from(part, parts, units, 1), to = Workers.from(part + 1, parts, units, 1);
-                for (int u = from; u < to; u++) attend(layer, u / heads, u % heads, scores[part], lanes[part]);
+            public void run(int chunk, int chunks, int worker) {
+                int units = n * heads, from = Workers.from(chunk, chunks, units, 1), to = Workers.from(chunk + 1, chunks, units, 1);
+                for (int u = from; u < to; u++) attend(layer, u / heads, u % heads, scores[worker], lanes[worker]);
             }
         }
 
