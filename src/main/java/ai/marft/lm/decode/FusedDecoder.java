@@ -81,7 +81,7 @@ public final class FusedDecoder implements AutoCloseable {
     /** KV cache and scratch buffers for one batch; see {@link #forward}. */
     public final class Session implements AutoCloseable {
         final int rows, capacity;
-        private final float[][] keys, values;   // per layer [rows, kvHeads, capacity, headDim]
+        private final float[][] keys, values;   // per layer: keys [rows, kvHeads, headDim, capacity] (transposed), values [rows, kvHeads, capacity, headDim]
         private final float[] cos, sin;         // [capacity, headDim / 2]
         private final float[] x, h, qkv, ctx, out, gateUp, act, normed;
         private float[] loraTmp;
@@ -117,7 +117,7 @@ public final class FusedDecoder implements AutoCloseable {
                     sin[p * half + i] = (float) Math.sin(angle);
                 }
             x = new float[CHUNK * hidden];
-            h = new float[CHUNK * Math.max(hidden, qd)];
+            h = new float[CHUNK * hidden];
             normed = new float[CHUNK * hidden];
             qkv = new float[CHUNK * qkvWidth];
             ctx = new float[CHUNK * qd];
@@ -223,39 +223,41 @@ public final class FusedDecoder implements AutoCloseable {
             }
         }
 
-        private int slot(int b, int kvh, int p) {
-            return ((b * kvHeads + kvh) * capacity + p) * headDim;
+        /** Start of (row b, kv head) in a layer's cache: values at + p·headDim, keys at + j·capacity + p. */
+        private int head(int b, int kvh) {
+            return (b * kvHeads + kvh) * capacity * headDim;
         }
 
         private void storeKv(int l, int i) {
-            int at = i * qkvWidth;
+            int at = i * qkvWidth, p = pos[i];
+            float[] k = keys[l];
             for (int kvh = 0; kvh < kvHeads; kvh++) {
-                int s = slot(row[i], kvh, pos[i]);
-                System.arraycopy(qkv, at + qd + kvh * headDim, keys[l], s, headDim);
-                System.arraycopy(qkv, at + qd + kd + kvh * headDim, values[l], s, headDim);
+                int base = head(row[i], kvh), src = at + qd + kvh * headDim;
+                for (int j = 0; j < headDim; j++) k[base + j * capacity + p] = qkv[src + j];
+                System.arraycopy(qkv, at + qd + kd + kvh * headDim, values[l], base + p * headDim, headDim);
             }
         }
 
-        /** Attention of token i, query head hq, over its row's slots [0, pos]: ctx[i, hq] = softmax(q·Kᵀ) V. */
-        private void attend(int l, int i, int hq, float[] sc, float[] lane) {
+        /**
+         * Attention of token i, query head hq, over its row's slots [0, pos]: ctx[i, hq] = softmax(q·Kᵀ) V.
+         * The scores of all slots come from vectors of slots over the transposed keys (no lane sum per slot).
+         */
+        private void attend(int l, int i, int hq, float[] sc) {
             int kvh = hq / groups, p = pos[i], q = i * qkvWidth + hq * headDim, o = i * qd + hq * headDim;
             float[] k = keys[l], v = values[l];
-            int base = slot(row[i], kvh, 0);
+            int base = head(row[i], kvh);
+            Kernels.scores(qkv, q, headDim, k, base, capacity, sc, p + 1);
             float max = Float.NEGATIVE_INFINITY;
-            for (int s = 0; s <= p; s++) {
-                float d = Kernels.dot(qkv, q, k, base + s * headDim, headDim, lane);
-                sc[s] = d;
-                if (d > max) max = d;
-            }
+            for (int s = 0; s <= p; s++) if (sc[s] > max) max = sc[s];
             float sum = 0;
             for (int s = 0; s <= p; s++) {
                 float e = (float) Math.exp(sc[s] - max);
                 sc[s] = e;
                 sum += e;
             }
-            java.util.Arrays.fill(ctx, o, o + headDim, 0f);
             float inv = 1f / sum;
-            for (int s = 0; s <= p; s++) Kernels.axpy(sc[s] * inv, v, base + s * headDim, ctx, o, headDim);
+            for (int s = 0; s <= p; s++) sc[s] *= inv;
+            Kernels.weightedSum(sc, p + 1, v, base, headDim, ctx, o);
         }
 
         private void matmul(MemorySegment wt, int in, float[] xs, int xOff, int count, float[] y, int yOff, int yStride, int outRows) {
@@ -300,7 +302,7 @@ public final class FusedDecoder implements AutoCloseable {
             @Override
             public void run(int chunk, int chunks, int worker) {
                 int units = n * heads, from = Workers.from(chunk, chunks, units, 1), to = Workers.from(chunk + 1, chunks, units, 1);
-                for (int u = from; u < to; u++) attend(layer, u / heads, u % heads, scores[worker], lanes[worker]);
+                for (int u = from; u < to; u++) attend(layer, u / heads, u % heads, scores[worker]);
             }
         }
 

@@ -236,6 +236,64 @@ final class Kernels {
         return s;
     }
 
+    /**
+     * Attention scores sc[s] = Σ_j q[qOff + j] · kT[kOff + j·stride + s] for s < n, over keys stored transposed
+     * (one row of {@code stride} slots per head dimension): four vectors of slots accumulate in registers
+     * over the head's dimensions. Every sum runs j = 0, 1, ... with fused multiply-adds, in the vector
+     * part and in the tail alike.
+     */
+    static void scores(float[] q, int qOff, int d, float[] kT, int kOff, int stride, float[] sc, int n) {
+        int block = 4 * LANES, s = 0;
+        for (; s + block <= n; s += block) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int j = 0; j < d; j++) {
+                FloatVector qj = FloatVector.broadcast(S, q[qOff + j]);
+                int at = kOff + j * stride + s;
+                a0 = FloatVector.fromArray(S, kT, at).fma(qj, a0);
+                a1 = FloatVector.fromArray(S, kT, at + LANES).fma(qj, a1);
+                a2 = FloatVector.fromArray(S, kT, at + 2 * LANES).fma(qj, a2);
+                a3 = FloatVector.fromArray(S, kT, at + 3 * LANES).fma(qj, a3);
+            }
+            a0.intoArray(sc, s);
+            a1.intoArray(sc, s + LANES);
+            a2.intoArray(sc, s + 2 * LANES);
+            a3.intoArray(sc, s + 3 * LANES);
+        }
+        for (; s < n; s++) {
+            float acc = 0;
+            for (int j = 0; j < d; j++) acc = Math.fma(kT[kOff + j * stride + s], q[qOff + j], acc);
+            sc[s] = acc;
+        }
+    }
+
+    /**
+     * out[oOff + t] = Σ_s w[s] · v[vOff + s·d + t] for t < d over slots s < n (attention's weighted values):
+     * four vectors of the head's dimensions accumulate in registers over the slots, in slot order.
+     */
+    static void weightedSum(float[] w, int n, float[] v, int vOff, int d, float[] out, int oOff) {
+        int block = 4 * LANES, t = 0;
+        for (; t + block <= d; t += block) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int s = 0; s < n; s++) {
+                FloatVector ws = FloatVector.broadcast(S, w[s]);
+                int at = vOff + s * d + t;
+                a0 = FloatVector.fromArray(S, v, at).fma(ws, a0);
+                a1 = FloatVector.fromArray(S, v, at + LANES).fma(ws, a1);
+                a2 = FloatVector.fromArray(S, v, at + 2 * LANES).fma(ws, a2);
+                a3 = FloatVector.fromArray(S, v, at + 3 * LANES).fma(ws, a3);
+            }
+            a0.intoArray(out, oOff + t);
+            a1.intoArray(out, oOff + t + LANES);
+            a2.intoArray(out, oOff + t + 2 * LANES);
+            a3.intoArray(out, oOff + t + 3 * LANES);
+        }
+        for (; t < d; t++) {
+            float acc = 0;
+            for (int s = 0; s < n; s++) acc = Math.fma(v[vOff + s * d + t], w[s], acc);
+            out[oOff + t] = acc;
+        }
+    }
+
     /** y[yOff + i] += a · x[xOff + i], i < n. */
     static void axpy(float a, float[] x, int xOff, float[] y, int yOff, int n) {
         FloatVector av = FloatVector.broadcast(S, a);
