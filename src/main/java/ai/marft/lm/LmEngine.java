@@ -155,7 +155,8 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
         if (prompts.isEmpty()) return List.of();
         check(prompts, "prompt", false);
         FusedDecoder d = fused ? decoder() : null;
-        if (d != null)
+        int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        if (d != null && d.fits(prompts.size(), longest + params.maxNewTokens()))
             return FusedGeneration.run(d, adapters.rowLora(adapterNames), prompts, params, seed, stopAtEos ? eosIds : new int[0], observer, decodeThreads());
         return tensorGenerate(prompts, adapterNames, params, seed, stopAtEos);
     }
@@ -332,7 +333,9 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
         check(prompts, "prompt", false);
         check(actions, "action", true);
         FusedDecoder d = fused ? decoder() : null;
-        if (d != null) return FusedBaseForward.run(d, prompts, actions, withActionHidden, params, fullSoftmax, decodeThreads());
+        int longest = 0;
+        for (int b = 0; b < prompts.size(); b++) longest = Math.max(longest, prompts.get(b).length + actions.get(b).length);
+        if (d != null && d.fits(prompts.size(), longest)) return FusedBaseForward.run(d, prompts, actions, withActionHidden, params, fullSoftmax, decodeThreads());
         return tensorBaseForward(prompts, actions, withActionHidden, params, fullSoftmax);
     }
 

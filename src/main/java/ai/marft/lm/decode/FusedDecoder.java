@@ -54,6 +54,11 @@ public final class FusedDecoder implements AutoCloseable {
         return c;
     }
 
+    /** Whether a KV cache of rows x capacity tokens fits the session's one array per layer (else use the tensor path). */
+    public boolean fits(int rows, int capacity) {
+        return (long) rows * kvHeads * capacity * headDim <= Integer.MAX_VALUE - 16;
+    }
+
     /**
      * A session for {@code rows} batch rows of up to {@code capacity} tokens each, with {@code threads}
      * kernel threads. The previous session's buffers are reused when they are large enough (no
