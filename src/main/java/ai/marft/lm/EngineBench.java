@@ -279,14 +279,13 @@ public final class EngineBench {
                 gcs = gcCount() - gc0;
             }
         }
-        long gc1 = gcs, gc0 = 0;
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("tokens", tokens);
         o.put("bytes_per_extra_token", round(perToken));
         o.put("result_array_bytes_per_token", 16);
         o.put("measured", "least of 5 tries of (" + tokens + "-token minus 10-token generation) / " + (tokens - 10));
-        o.put("gc_count_during_generation", gc1 - gc0);
-        progress(String.format("heap: %.1f bytes per extra token, %d collections over %d tokens", o.get("bytes_per_extra_token").asDouble(), gc1 - gc0, tokens));
+        o.put("gc_count_during_generation", gcs);
+        progress(String.format("heap: %.1f bytes per extra token, %d collections over %d tokens", perToken, gcs, tokens));
         return o;
     }
 

@@ -1,7 +1,6 @@
 package ai.marft.lm.decode;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -19,13 +18,16 @@ final class Kernels {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private static final int LANES = S.length();
-    static { if (LANES > 16) throw new IllegalStateException(LANES + " float lanes: the kernels' scratch holds 16"); }
+
+    static {
+        if (LANES > 16) throw new IllegalStateException(LANES + " float lanes: the kernels' scratch holds 16");
+    }
 
     private Kernels() {}
 
     /**
-     * Lanes of {@code count} accumulators (stored at lanes[k·LANES...]) summed each in one fixed order into
-     * y[yAt[k]]. Why not reduceLanes(ADD): its float order is left to the implementation, and compiled and
+     * The lanes of accumulator k (stored by the caller at lanes[k·LANES ...]) summed in one fixed order.
+     * Why not reduceLanes(ADD): its float order is left to the implementation, and compiled and
      * interpreted code differ in the last bit, so the same seed gave different log-probs from call to call.
      * Why through an array: a vector passed to a method the JIT does not inline is boxed (heap garbage per
      * call); stores and loads of the array are intrinsics, always inlined.
@@ -36,14 +38,15 @@ final class Kernels {
         return s;
     }
 
-    /** Floats of scratch each caller of {@link #matmul} passes (one array per thread). */
+    /** Floats of scratch each caller of {@link #matmul} passes (one array per thread): twelve accumulators of up to 16 lanes. */
     static final int SCRATCH = 12 * 16;
 
     /**
      * y[r·yStride + yOff + o] = Σ_i x[xOff + r·in + i] · W[o, i] for rows r in [0, rows) and outputs o in [o0, o1)
-     * of W [out, in] (float32, row-major, little-endian). Four weight rows times two activation rows per
-     * pass: each weight vector loaded feeds two FMAs, each activation vector four, and the four weight rows
-     * stay in L1 while every activation row passes over them.
+     * of W [out, in] (float32, row-major, little-endian). Four weight rows times three activation rows per
+     * pass (then two, one): each weight vector loaded feeds three FMAs, each activation vector four, and
+     * the four weight rows stay in cache while every activation row passes over them. A row's sums run in
+     * the same order whichever pass computes it, so its numbers do not depend on its batch.
      */
     static void matmul(MemorySegment w, int in, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int o0, int o1, float[] lanes) {
         int o = o0;
