@@ -254,12 +254,9 @@ public final class FusedDecoder implements AutoCloseable {
             Kernels.scores(qkv, q, headDim, k, base, capacity, sc, p + 1);
             float max = Float.NEGATIVE_INFINITY;
             for (int s = 0; s <= p; s++) if (sc[s] > max) max = sc[s];
+            Kernels.exp(sc, 0, sc, 0, p + 1, 1f, -max);
             float sum = 0;
-            for (int s = 0; s <= p; s++) {
-                float e = (float) Math.exp(sc[s] - max);
-                sc[s] = e;
-                sum += e;
-            }
+            for (int s = 0; s <= p; s++) sum += sc[s];
             float inv = 1f / sum;
             for (int s = 0; s <= p; s++) sc[s] *= inv;
             Kernels.weightedSum(sc, p + 1, v, base, headDim, ctx, o);

@@ -1,6 +1,8 @@
 package ai.marft.lm.decode;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -317,14 +319,53 @@ final class Kernels {
         for (; i < n; i++) out[oOff + i] = x[xOff + i] * inv * get(w, i);
     }
 
-    /**
-     * SwiGLU of one row of gate|up [2n]: out[i] = silu(gate[i]) · up[i]. Scalar Math.exp, not the Vector
-     * API's EXP: that one's last bit differs between compiled and interpreted code (not repeatable).
-     */
+    /** SwiGLU of one row of gate|up [2n]: out[i] = silu(gate[i]) · up[i] = gate / (1 + e^-gate) · up. */
     static void swiglu(float[] gu, int gOff, float[] out, int oOff, int n) {
-        for (int i = 0; i < n; i++) {
-            float g = gu[gOff + i];
-            out[oOff + i] = g / (1f + (float) Math.exp(-g)) * gu[gOff + n + i];
+        exp(gu, gOff, out, oOff, n, -1f, 0f); // out = e^-gate
+        int step = S.length(), bound = S.loopBound(n), i = 0;
+        for (; i < bound; i += step) {
+            FloatVector g = FloatVector.fromArray(S, gu, gOff + i), e = FloatVector.fromArray(S, out, oOff + i);
+            g.div(e.add(1f)).mul(FloatVector.fromArray(S, gu, gOff + n + i)).intoArray(out, oOff + i);
+        }
+        for (; i < n; i++) out[oOff + i] = gu[gOff + i] / (out[oOff + i] + 1f) * gu[gOff + n + i];
+    }
+
+    // e^x as 2^k · p(r), x = k·ln2 + r, |r| ≤ ln2/2 (Cephes' expf: ln2 split in two, degree-6 polynomial, ~1 ulp)
+    private static final float LOG2E = 1.44269504088896341f, LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
+    private static final float ROUND = 12582912f; // 1.5·2^23: adding it rounds to an integer kept in the low mantissa bits
+    private static final float EXP_LO = -87.3f, EXP_HI = 88.3f; // 2^k stays a normal float
+    private static final float P0 = 1.9875691500e-4f, P1 = 1.3981999507e-3f, P2 = 8.3334519073e-3f, P3 = 4.1665795894e-2f,
+            P4 = 1.6666665459e-1f, P5 = 5.0000001201e-1f;
+
+    /**
+     * dst[dOff + i] = e^(scale · src[sOff + i] + shift) for i < n, arguments clamped to [-87.3, 88.3].
+     * Why not Math.exp or the Vector API's EXP: the first is scalar (a fifth of a small model's decode
+     * step went there), the second differs in the last bit between compiled and interpreted code; this
+     * one uses only lane-wise adds, multiplies, FMAs and bit operations, which give the same bits in both,
+     * and its scalar tail is the same arithmetic. Within 2 ulp of e^x (KernelsTest).
+     */
+    static void exp(float[] src, int sOff, float[] dst, int dOff, int n, float scale, float shift) {
+        int step = S.length(), bound = S.loopBound(n), i = 0;
+        int roundBits = Float.floatToRawIntBits(ROUND);
+        FloatVector ln2Hi = FloatVector.broadcast(S, -LN2_HI), ln2Lo = FloatVector.broadcast(S, -LN2_LO);
+        FloatVector p2 = FloatVector.broadcast(S, P2), p3 = FloatVector.broadcast(S, P3), p4 = FloatVector.broadcast(S, P4), p5 = FloatVector.broadcast(S, P5);
+        for (; i < bound; i += step) {
+            FloatVector x = FloatVector.fromArray(S, src, sOff + i).fma(scale, shift).max(EXP_LO).min(EXP_HI);
+            FloatVector t = x.fma(LOG2E, ROUND), k = t.sub(ROUND);
+            FloatVector r = k.fma(ln2Hi, x);
+            r = k.fma(ln2Lo, r);
+            FloatVector p = r.fma(P0, P1).fma(r, p2).fma(r, p3).fma(r, p4).fma(r, p5);
+            p = p.mul(r.mul(r)).add(r).add(1f);
+            IntVector bits = ((IntVector) t.reinterpretAsInts()).sub(roundBits).add(127).lanewise(VectorOperators.LSHL, 23);
+            p.mul((FloatVector) bits.reinterpretAsFloats()).intoArray(dst, dOff + i);
+        }
+        for (; i < n; i++) {
+            float x = Math.min(Math.max(Math.fma(src[sOff + i], scale, shift), EXP_LO), EXP_HI);
+            float t = Math.fma(x, LOG2E, ROUND), k = t - ROUND;
+            float r = Math.fma(k, -LN2_LO, Math.fma(k, -LN2_HI, x));
+            float p = Math.fma(Math.fma(Math.fma(Math.fma(Math.fma(r, P0, P1), r, P2), r, P3), r, P4), r, P5);
+            p = p * (r * r) + r + 1f;
+            dst[dOff + i] = p * Float.intBitsToFloat((Float.floatToRawIntBits(t) - roundBits + 127) << 23);
         }
     }
 
