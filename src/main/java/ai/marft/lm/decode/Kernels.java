@@ -264,6 +264,11 @@ final class Kernels {
             a2.intoArray(sc, s + 2 * LANES);
             a3.intoArray(sc, s + 3 * LANES);
         }
+        for (; s + LANES <= n; s += LANES) { // what is left, a vector of slots at a time
+            FloatVector a0 = FloatVector.zero(S);
+            for (int j = 0; j < d; j++) a0 = FloatVector.fromArray(S, kT, kOff + j * stride + s).fma(FloatVector.broadcast(S, q[qOff + j]), a0);
+            a0.intoArray(sc, s);
+        }
         for (; s < n; s++) {
             float acc = 0;
             for (int j = 0; j < d; j++) acc = Math.fma(kT[kOff + j * stride + s], q[qOff + j], acc);
