@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 
 /** {@code marft bench engine}: decode / prefill / scoring throughput and the machine's bounds. */
 @Command(name = "engine", mixinStandardHelpOptions = true,
-        description = "Decode tokens/s (batch 1 and 16), prefill tokens/s, LoRA scoring fwd+bwd tokens/s, peak RSS, "
+        description = "Decode tokens/s and ms/token (batch 1 and 16; the fused path against the tensor-library path, 2 threads against 1), "
+                + "heap bytes per token and RSS over 200 generate calls (small models), prefill tokens/s, LoRA scoring fwd+bwd tokens/s, peak RSS, "
                 + "and the measured matmul peak and memory bandwidth they are compared with. Prints one JSON object.")
 public final class BenchEngine implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "Hugging Face model folder")
@@ -32,6 +33,9 @@ public final class BenchEngine implements Callable<Integer> {
     int scoreLength;
     @Option(names = "--micro-batch", defaultValue = "4", description = "scoring rows per forward/backward, gradients accumulated (default ${DEFAULT-VALUE})")
     int microBatch;
+
+    @Option(names = "--decode-only", description = "measure the machine's bounds and decoding only (no prefill, scoring, adapter memory)")
+    boolean decodeOnly;
 
     @Mixin
     ThreadsOption threads;
@@ -51,7 +55,7 @@ public final class BenchEngine implements Callable<Integer> {
             dir = EngineBench.writeQwenShaped(temp, tokenizer);
         }
         try {
-            var result = new EngineBench(runs, scoreRows, scoreLength, microBatch).run(dir);
+            var result = new EngineBench(runs, scoreRows, scoreLength, microBatch, decodeOnly).run(dir);
             System.out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(result));
         } finally {
             if (temp != null) try (var files = Files.walk(temp)) {

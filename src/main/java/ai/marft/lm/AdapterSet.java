@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.marft.InputError;
+import ai.marft.lm.decode.RowLora;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,6 +119,38 @@ public final class AdapterSet implements AutoCloseable {
             NDArray a = at[layer][target.ordinal()];
             return a == null ? out : out.add(in.matMul(a).matMul(bt[layer][target.ordinal()]));
         };
+    }
+
+    /**
+     * The adapters of a batch whose row b uses {@code names.get(b)} (null: none) for the fused decoder:
+     * each distinct adapter's current A and B copied once (no gradient).
+     */
+    RowLora rowLora(List<String> names) {
+        List<LoraAdapter> distinct = new ArrayList<>();
+        int[] rowAdapter = new int[names.size()];
+        for (int b = 0; b < names.size(); b++) {
+            if (names.get(b) == null) {
+                rowAdapter[b] = -1;
+                continue;
+            }
+            LoraAdapter a = get(names.get(b));
+            int k = distinct.indexOf(a);
+            if (k < 0) {
+                k = distinct.size();
+                distinct.add(a);
+            }
+            rowAdapter[b] = k;
+        }
+        if (distinct.isEmpty()) return RowLora.NONE;
+        int layers = base.config().layers();
+        RowLora lora = new RowLora(layers, rowAdapter, distinct.size());
+        for (int k = 0; k < distinct.size(); k++) {
+            LoraAdapter a = distinct.get(k);
+            for (int l = 0; l < layers; l++)
+                for (LoraTarget t : a.config().targets())
+                    lora.set(k, l, t, a.a(l, t).toFloatArray(), a.b(l, t).toFloatArray(), a.config().r(), a.config().scaling());
+        }
+        return lora;
     }
 
     @Override

@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.marft.Json;
+import ai.marft.lm.decode.DecodeWeights;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,8 +46,9 @@ public final class CausalLm implements AutoCloseable {
     private NDArray[][] transposed;   // per block: qkvᵀ, oᵀ, gateUpᵀ, downᵀ views (frozen weights only)
     private Gemv[][] gemv;            // per block: qkv, o, gateUp, down single-row products (frozen weights only)
     private Gemv lmHeadGemv;
+    private DecodeWeights decodeWeights; // null: the weights are not readable in place (or no Vector API)
     /** Whether the JVM runs with {@code --add-modules jdk.incubator.vector} (else decoding uses the library's product). */
-    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     private boolean trainable;        // then every forward transposes afresh (see setTrainable)
     private final NDArray lmHead;     // [V, H] untied only, else null
     private final NDArray finalNorm;
@@ -129,6 +131,30 @@ public final class CausalLm implements AutoCloseable {
             gemv[l] = VECTOR_API ? new Gemv[]{Gemv.over(b.qkv), Gemv.over(b.o), Gemv.over(b.gateUp), Gemv.over(b.down)} : new Gemv[4];
         }
         lmHeadGemv = VECTOR_API ? Gemv.over(lmHead != null ? lmHead : embed) : null;
+        decodeWeights = VECTOR_API && !trainable ? segments() : null;
+    }
+
+    /** The weights as segments over the tensors' buffers, or null when one of them is not a contiguous float32 CPU tensor. */
+    private DecodeWeights segments() {
+        var layers = new DecodeWeights.Layer[blocks.length];
+        for (int l = 0; l < blocks.length; l++) {
+            Block b = blocks[l];
+            layers[l] = new DecodeWeights.Layer(DecodeWeights.of(b.inNorm), DecodeWeights.of(b.qkv), DecodeWeights.of(b.qkvBias), DecodeWeights.of(b.o),
+                    DecodeWeights.of(b.oBias), DecodeWeights.of(b.postNorm), DecodeWeights.of(b.gateUp), DecodeWeights.of(b.down));
+            if (layers[l].inNorm() == null || layers[l].qkv() == null || layers[l].o() == null || layers[l].postNorm() == null
+                    || layers[l].gateUp() == null || layers[l].down() == null
+                    || (b.qkvBias != null && layers[l].qkvBias() == null) || (b.oBias != null && layers[l].oBias() == null)) return null;
+        }
+        var w = new DecodeWeights(config, DecodeWeights.of(embed), DecodeWeights.of(lmHead != null ? lmHead : embed), DecodeWeights.of(finalNorm), layers);
+        return w.embed() == null || w.lmHead() == null || w.finalNorm() == null ? null : w;
+    }
+
+    /**
+     * The frozen weights for the fused decoder, read in place; null while the model is trainable (its
+     * weights then change under autograd), on a device other than the CPU, or without the Vector API.
+     */
+    DecodeWeights decodeWeights() {
+        return decodeWeights;
     }
 
     /** A model of config c with HF-style random init (normal 0.02, norms 1, biases 0), seeded through the engine RNG. */

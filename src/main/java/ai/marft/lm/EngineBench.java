@@ -25,13 +25,18 @@ import java.util.Random;
  */
 public final class EngineBench {
     private final int runs, scoreRows, scoreLength, microBatch;
+    private final boolean decodeOnly;
 
-    public EngineBench(int runs, int scoreRows, int scoreLength, int microBatch) {
+    public EngineBench(int runs, int scoreRows, int scoreLength, int microBatch, boolean decodeOnly) {
         this.runs = runs;
         this.scoreRows = scoreRows;
         this.scoreLength = scoreLength;
         this.microBatch = microBatch;
+        this.decodeOnly = decodeOnly;
     }
+
+    /** Models up to this size also get the 1,000-token allocation and the 200-call RSS figures (seconds there, hours on 0.5B). */
+    private static final long SMALL_MODEL_PARAMS = 50_000_000;
 
     /** The Qwen2.5-0.5B architecture (random weights are drawn by {@link #writeQwenShaped}). */
     public static ModelConfig qwen05bShape() {
@@ -77,6 +82,7 @@ public final class EngineBench {
         machine.put("gemv_read_gbs", round(gemv));
         machine.put("library_gemv_read_gbs", round(gemvReadGbs(true)));
         machine.put("cpus", Runtime.getRuntime().availableProcessors());
+        machine.put("load_average_at_start", loadAverage());
         machine.put("tensor_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
         long t0 = System.nanoTime();
         try (LmEngine engine = LmEngine.load(dir)) {
@@ -90,16 +96,26 @@ public final class EngineBench {
             out.put("weight_bytes", params * 4);
             out.put("runs", runs);
 
-            double b1 = decode(engine, 1);
             double bound = bandwidth * 1e9 / (params * 4.0); // every weight byte read once per decode step
-            out.put("decode_b1_tokens_per_s", round(b1));
             out.put("decode_b1_bound_tokens_per_s", round(bound));
-            out.put("decode_b1_ratio_to_bandwidth_bound", round(b1 / bound));
-            // the bound our matrix-vector product allows (what batch-1 decoding runs on)
-            out.put("decode_b1_ratio_to_gemv_bound", round(b1 / (gemv * 1e9 / (params * 4.0))));
-            double b16 = decode(engine, 16);
-            out.put("decode_b16_tokens_per_s", round(b16));
-            out.put("decode_b16_ratio_to_bandwidth_bound", round(b16 / 16 / bound));
+            out.put("decode_b1_bound_ms_per_token", round(1000 / bound));
+            out.put("decode_fused", engine.decoder() != null);
+            for (int rows : new int[]{1, 16}) {
+                double[] both = decodeBothPaths(engine, rows);
+                ObjectNode d = out.putObject("decode_b" + rows);
+                putRate(d, "fused", both[0], rows);
+                putRate(d, "tensor_path", both[1], rows);
+                d.put("fused_vs_tensor_path", round(both[0] / both[1]));
+                d.put("fused_ratio_to_bandwidth_bound", round(both[0] / rows / bound));
+                if (rows == 1) d.put("tensor_path_ratio_to_gemv_bound", round(both[1] / (gemv * 1e9 / (params * 4.0))));
+            }
+            out.set("decode_b16_threads", threadsCompare(engine, 16));
+            if (params <= SMALL_MODEL_PARAMS) {
+                out.set("decode_heap_allocation", allocation(engine, 1000));
+                out.set("rss_over_200_generates", rssOver(engine, 200));
+            }
+            out.put("load_average_after_decode", loadAverage());
+            if (decodeOnly) return out;
 
             double prefill = prefill(engine, 256);
             out.put("prefill_tokens_per_s", round(prefill));
@@ -124,6 +140,11 @@ public final class EngineBench {
             out.put("peak_rss_mb", ProcessMemory.peakRss() >> 20);
         }
         return out;
+    }
+
+    /** The 1-minute load average (other jobs on the machine move every figure; compare ratios within a run). */
+    private static double loadAverage() {
+        return round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static double round(double x) {
@@ -195,28 +216,136 @@ public final class EngineBench {
         return l;
     }
 
-    /** Decode tokens/s over all rows (prefill excluded: timed between the first and last sampled step). */
-    private double decode(LmEngine engine, int rows) {
-        int steps = 32;
-        double[] rates = new double[runs];
+    private static void putRate(ObjectNode d, String name, double tokensPerS, int rows) {
+        d.put(name + "_tokens_per_s", round(tokensPerS));
+        d.put(name + "_ms_per_token", round(1000 / tokensPerS));
+        if (rows > 1) d.put(name + "_ms_per_step", round(1000 * rows / tokensPerS)); // a step gives each row one token
+    }
+
+    /** Median decode tokens/s of the fused path and of the tensor-library path, runs alternating within one invocation. */
+    private double[] decodeBothPaths(LmEngine engine, int rows) {
+        double[] fused = new double[runs], tensor = new double[runs];
         for (int run = 0; run < runs; run++) {
-            long[] at = new long[steps];
-            int[] seen = {0};
-            engine.observer = (step, logits) -> {
-                at[step] = System.nanoTime();
-                seen[0] = step + 1;
-            };
-            try {
-                engine.generate(randomPrompts(rows, 32, engine.model().config().vocabSize(), run), Collections.nCopies(rows, null),
-                        new SamplingParams(steps, 0.7, 50, 1.0), run);
-            } finally {
-                engine.observer = null;
-            }
-            int last = seen[0] - 1;
-            rates[run] = (double) rows * last / ((at[last] - at[0]) / 1e9);
-            progress(String.format("decode batch %d run %d: %.2f tokens/s", rows, run + 1, rates[run]));
+            fused[run] = decodeOnce(engine, rows, run, true, "fused");
+            tensor[run] = decodeOnce(engine, rows, run, false, "tensor path");
         }
-        return median(rates);
+        return new double[]{median(fused), median(tensor)};
+    }
+
+    /** Fused batched decode with two kernel threads against one, alternating runs; restores the thread count. */
+    private ObjectNode threadsCompare(LmEngine engine, int rows) {
+        int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        double[] one = new double[runs], two = new double[runs];
+        try {
+            for (int run = 0; run < runs; run++) {
+                LmEngine.setThreads(1);
+                one[run] = decodeOnce(engine, rows, run, true, "fused, 1 thread");
+                LmEngine.setThreads(2);
+                two[run] = decodeOnce(engine, rows, run, true, "fused, 2 threads");
+            }
+        } finally {
+            LmEngine.setThreads(before);
+        }
+        ObjectNode t = Json.MAPPER.createObjectNode();
+        putRate(t, "threads_1", median(one), rows);
+        putRate(t, "threads_2", median(two), rows);
+        t.put("two_vs_one", round(median(two) / median(one)));
+        return t;
+    }
+
+    /**
+     * Heap bytes the calling thread allocates for one {@code tokens}-token batch-1 generation (EOS ignored)
+     * minus those of a 10-token one, per extra token, and the collections the JVM ran during the long one.
+     * The 16 bytes a token costs in the result arrays (ids and log-probs, then their trimmed copies) are included.
+     */
+    private ObjectNode allocation(LmEngine engine, int tokens) {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().threadId();
+        List<int[]> prompt = randomPrompts(1, 32, engine.model().config().vocabSize(), 9);
+        List<String> none = Collections.singletonList(null);
+        SamplingParams longRun = new SamplingParams(tokens, 0.7, 50, 1.0), shortRun = new SamplingParams(10, 0.7, 50, 1.0);
+        // steady state: the least of 5 tries (until the JIT has compiled the kernels, the interpreter boxes vectors)
+        double perToken = Double.MAX_VALUE;
+        long gcs = 0;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            long a0 = mx.getThreadAllocatedBytes(id);
+            engine.generate(prompt, none, shortRun, 1, false);
+            long a1 = mx.getThreadAllocatedBytes(id), gc0 = gcCount();
+            engine.generate(prompt, none, longRun, 1, false);
+            long a2 = mx.getThreadAllocatedBytes(id);
+            double bytes = (double) ((a2 - a1) - (a1 - a0)) / (tokens - 10);
+            if (bytes < perToken) {
+                perToken = bytes;
+                gcs = gcCount() - gc0;
+            }
+        }
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("tokens", tokens);
+        o.put("bytes_per_extra_token", round(perToken));
+        o.put("result_array_bytes_per_token", 16);
+        o.put("measured", "least of 5 tries of (" + tokens + "-token minus 10-token generation) / " + (tokens - 10));
+        o.put("gc_count_during_generation", gcs);
+        progress(String.format("heap: %.1f bytes per extra token, %d collections over %d tokens", perToken, gcs, tokens));
+        return o;
+    }
+
+    private static long gcCount() {
+        long n = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) n += Math.max(0, gc.getCollectionCount());
+        return n;
+    }
+
+    /** RSS (after GC) before and after {@code calls} generate calls of 4 rows x 16 new tokens. */
+    private ObjectNode rssOver(LmEngine engine, int calls) {
+        List<int[]> prompts = randomPrompts(4, 24, engine.model().config().vocabSize(), 11);
+        List<String> none = Collections.nCopies(4, null);
+        SamplingParams sp = new SamplingParams(16, 0.7, 50, 1.0);
+        for (int i = 0; i < 20; i++) engine.generate(prompts, none, sp, i);
+        long rss0 = settledRss();
+        for (int i = 0; i < calls; i++) engine.generate(prompts, none, sp, i);
+        long rss1 = settledRss();
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("calls", calls);
+        o.put("rss_before_mb", round(rss0 / 1048576.0));
+        o.put("rss_after_mb", round(rss1 / 1048576.0));
+        progress(String.format("RSS over %d generate calls: %.1f -> %.1f MB", calls, rss0 / 1048576.0, rss1 / 1048576.0));
+        return o;
+    }
+
+    private static long settledRss() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return ProcessMemory.rss();
+    }
+
+    /** Decode tokens/s over all rows of one run (prefill excluded: timed between the first and last sampled step); EOS ignored. */
+    private double decodeOnce(LmEngine engine, int rows, int run, boolean fused, String label) {
+        // a small model's step takes well under a millisecond: more steps, so one descheduling does not decide a run
+        int steps = engine.model().parameterCount() <= SMALL_MODEL_PARAMS ? 256 : 32;
+        long[] at = new long[steps];
+        int[] seen = {0};
+        engine.observer = (step, logits) -> {
+            at[step] = System.nanoTime();
+            seen[0] = step + 1;
+        };
+        engine.fused = fused;
+        try {
+            engine.generate(randomPrompts(rows, 32, engine.model().config().vocabSize(), run), Collections.nCopies(rows, null),
+                    new SamplingParams(steps, 0.7, 50, 1.0), run, false);
+        } finally {
+            engine.observer = null;
+            engine.fused = true;
+        }
+        int last = seen[0] - 1;
+        double rate = (double) rows * last / ((at[last] - at[0]) / 1e9);
+        progress(String.format("decode batch %d run %d (%s): %.2f tokens/s", rows, run + 1, label, rate));
+        return rate;
     }
 
     /** Prompt tokens/s of a single-row prefill of {@code length} tokens. */

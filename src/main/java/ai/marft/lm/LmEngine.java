@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.marft.InputError;
+import ai.marft.lm.decode.DecodeWeights;
+import ai.marft.lm.decode.FusedDecoder;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +33,10 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
     private final int padId;
     /** Test hook: sees each step's logits [B * V] during generation. */
     StepObserver observer;
+    /** Test and bench hook: false sends generate down the tensor-library path even where the fused decoder can run. */
+    boolean fused = true;
+    private FusedDecoder decoder;     // over the weights decoder was built for (rebuilt when they change)
+    private DecodeWeights decoderWeights;
 
     /** Receives the logits a generation step sampled from. */
     interface StepObserver {
@@ -116,12 +122,47 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
         }
     }
 
+    /**
+     * The fused no-grad decoder over the frozen weights, or null where generation stays on the tensor
+     * library: without the Vector API module, for weights not readable in place (another device), while
+     * the base is trainable.
+     */
+    synchronized FusedDecoder decoder() {
+        DecodeWeights w = model.decodeWeights();
+        if (w == null) return null;
+        if (w != decoderWeights) {
+            if (decoder != null) decoder.close();
+            decoder = new FusedDecoder(w);
+            decoderWeights = w;
+        }
+        return decoder;
+    }
+
+    /** Kernel threads of the fused decoder: the tensor threads ({@link #setThreads}). */
+    private static int decodeThreads() {
+        return Math.max(1, JniUtils.getNumThreads());
+    }
+
     @Override
     public List<Generation> generate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, long seed) {
+        return generate(prompts, adapterNames, params, seed, true);
+    }
+
+    /** As {@link #generate(List, List, SamplingParams, long)}; {@code stopAtEos} false runs every row the full length (bench). */
+    List<Generation> generate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, long seed, boolean stopAtEos) {
         if (prompts.size() != adapterNames.size())
             throw new IllegalArgumentException(prompts.size() + " prompts but " + adapterNames.size() + " adapter names");
         if (prompts.isEmpty()) return List.of();
         check(prompts, "prompt", false);
+        FusedDecoder d = fused ? decoder() : null;
+        int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+        if (d != null && d.fits(prompts.size(), longest + params.maxNewTokens()))
+            return FusedGeneration.run(d, adapters.rowLora(adapterNames), prompts, params, seed, stopAtEos ? eosIds : new int[0], observer, decodeThreads());
+        return tensorGenerate(prompts, adapterNames, params, seed, stopAtEos);
+    }
+
+    /** Generation op by op on the tensor library (a CUDA device, no Vector API, a trainable base). */
+    private List<Generation> tensorGenerate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, long seed, boolean stopAtEos) {
         int rows = prompts.size(), vocab = model.config().vocabSize();
         Batch batch = new Batch(prompts, padId);
         int start = batch.length, capacity = start + params.maxNewTokens();
@@ -148,7 +189,7 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
                     tokens.get(b).add(d.token());
                     logprobs.get(b).add(d.logprob());
                     next[b] = d.token();
-                    if (isEos(d.token())) done[b] = true;
+                    if (stopAtEos && isEos(d.token())) done[b] = true;
                 }
                 boolean all = true;
                 for (boolean x : done) all &= x;
@@ -277,6 +318,55 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
         }
     }
 
+    /**
+     * One no-grad forward of the frozen base (no adapter) over each prompt + action: the final hidden state
+     * at the last prompt token (the critic's feature); with {@code withActionHidden}, those at every
+     * position predicting an action token; with {@code params} non-null, the base log-probs of the action
+     * tokens under params' sampling distribution (as {@link #scoreActions} gives them), or with
+     * {@code fullSoftmax} under the plain softmax of logits / temperature over the whole vocabulary (for a
+     * KL estimate: a token outside the base's top-k keeps its finite log-prob instead of about -1e9).
+     * Runs on the fused decoder where it can, else on the tensor library.
+     */
+    public BaseForward baseForward(List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams params, boolean fullSoftmax) {
+        if (prompts.size() != actions.size())
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + actions.size() + " actions");
+        check(prompts, "prompt", false);
+        check(actions, "action", true);
+        FusedDecoder d = fused ? decoder() : null;
+        int longest = 0;
+        for (int b = 0; b < prompts.size(); b++) longest = Math.max(longest, prompts.get(b).length + actions.get(b).length);
+        if (d != null && d.fits(prompts.size(), longest)) return FusedBaseForward.run(d, prompts, actions, withActionHidden, params, fullSoftmax, decodeThreads());
+        return tensorBaseForward(prompts, actions, withActionHidden, params, fullSoftmax);
+    }
+
+    private BaseForward tensorBaseForward(List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams params, boolean fullSoftmax) {
+        int rows = prompts.size(), h = model.config().hidden();
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray hidden = baseHidden(m, prompts, actions);
+            int amax = (int) hidden.getShape().get(1);
+            float[] hs = hidden.toFloatArray();
+            float[][] promptHidden = new float[rows][];
+            float[][][] actionHidden = withActionHidden ? new float[rows][][] : null;
+            for (int b = 0; b < rows; b++) {
+                promptHidden[b] = Arrays.copyOfRange(hs, b * amax * h, (b * amax + 1) * h);
+                if (actionHidden == null) continue;
+                actionHidden[b] = new float[actions.get(b).length][];
+                for (int j = 0; j < actions.get(b).length; j++)
+                    actionHidden[b][j] = Arrays.copyOfRange(hs, (b * amax + j) * h, (b * amax + j + 1) * h);
+            }
+            float[][] lps = null;
+            if (params != null) {
+                SamplingParams sp = fullSoftmax ? new SamplingParams(params.maxNewTokens(), params.temperature(), 0, 1.0) : params;
+                ActionScores sc = scoreActions(m, prompts, actions, null, sp, false);
+                float[] lp = sc.logprobs().toFloatArray();
+                int width = (int) sc.logprobs().getShape().get(1);
+                lps = new float[rows][];
+                for (int b = 0; b < rows; b++) lps[b] = Arrays.copyOfRange(lp, b * width, b * width + actions.get(b).length);
+            }
+            return new BaseForward(promptHidden, actionHidden, lps);
+        }
+    }
+
     /** Hidden states [B * Amax, H] (attached to m) at the action-predicting positions, with tokens and mask. */
     private record Gathered(NDArray hidden, int[] index, int[] tokens, float[] mask, int amax) {}
 
@@ -322,6 +412,9 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (decoder != null) decoder.close();
+        }
         adapters.close();
         if (tokenizer instanceof AutoCloseable c) {
             try {

@@ -1,0 +1,318 @@
+package ai.marft.lm.decode;
+
+import ai.marft.lm.LoraTarget;
+import ai.marft.lm.ModelConfig;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The no-gradient forward of a Llama / Qwen2 model for generation and for the frozen base's features,
+ * in plain Java: weights read in place ({@link DecodeWeights}), Vector-API kernels ({@link Kernels}),
+ * a KV cache of float arrays we own, rows of a batch each with their own LoRA adapter ({@link RowLora}),
+ * work split over a team of threads ({@link Workers}). Same semantics as {@code CausalLm.forward}: HF
+ * RMSNorm, RoPE in the half-rotation layout, grouped-query attention, SwiGLU. Each row keeps its tokens
+ * at slots 0, 1, ... (its own positions), so left padding costs nothing: a padded slot of the tensor path
+ * is masked to an exact zero weight, and skipping it gives the same numbers.
+ * <p>
+ * Why our own and not a Java inference library: Jlama (com.github.tjake:jlama-core, the maintained
+ * Vector-API engine) generates one prompt per call from its own model loader, samples by temperature
+ * only (no top-k/top-p, no log-prob of the drawn token) and has no LoRA at all, let alone a different
+ * adapter per row of a batch; the training side needs all of that over the weights DJL already holds.
+ */
+public final class FusedDecoder implements AutoCloseable {
+    /** Tokens run through the layers at once (prefill chunks; decode steps of more rows go in turns). */
+    public static final int CHUNK = 64;
+    /** Below this many multiply-adds a product runs on the calling thread (a dispatch costs a few µs). */
+    private static final long PARALLEL_MACS = 1L << 18;
+
+    final DecodeWeights w;
+    final ModelConfig c;
+    final int hidden, qd, kd, qkvWidth, inter, vocab, headDim, heads, kvHeads, groups;
+    private final float[] invFreq;
+    private Workers workers = new Workers(1);
+    private final AtomicReference<Session> spare = new AtomicReference<>();
+
+    public FusedDecoder(DecodeWeights w) {
+        this.w = w;
+        this.c = w.config();
+        hidden = c.hidden();
+        headDim = c.headDim();
+        heads = c.heads();
+        kvHeads = c.kvHeads();
+        groups = c.groups();
+        qd = heads * headDim;
+        kd = kvHeads * headDim;
+        qkvWidth = qd + 2 * kd;
+        inter = c.intermediate();
+        vocab = c.vocabSize();
+        invFreq = new float[headDim / 2];
+        for (int i = 0; i < headDim / 2; i++) invFreq[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / headDim));
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    /** Whether a KV cache of rows x capacity tokens fits the session's one array per layer (else use the tensor path). */
+    public boolean fits(int rows, int capacity) {
+        return (long) rows * kvHeads * capacity * headDim <= Integer.MAX_VALUE - 16;
+    }
+
+    /**
+     * A session for {@code rows} batch rows of up to {@code capacity} tokens each, with {@code threads}
+     * kernel threads. The previous session's buffers are reused when they are large enough (no
+     * allocation per call once warm). Close it to hand the buffers back.
+     */
+    public synchronized Session open(int rows, int capacity, RowLora lora, int threads) {
+        if (threads != workers.threads()) {
+            workers.close();
+            workers = new Workers(threads);
+        }
+        Session s = spare.getAndSet(null);
+        if (s == null || s.rows < rows || s.capacity < capacity) s = new Session(Math.max(rows, s == null ? 0 : s.rows), capacity);
+        s.lora = lora;
+        if (s.loraTmp.length < lora.maxRank()) s.loraTmp = new float[lora.maxRank()];
+        s.workers = workers;
+        s.ensureScores();
+        return s;
+    }
+
+    @Override
+    public synchronized void close() {
+        workers.close();
+    }
+
+    /** KV cache and scratch buffers for one batch; see {@link #forward}. */
+    public final class Session implements AutoCloseable {
+        final int rows, capacity;
+        private final float[][] keys, values;   // per layer: keys [rows, kvHeads, headDim, capacity] (transposed), values [rows, kvHeads, capacity, headDim]
+        private final float[] cos, sin;         // [capacity, headDim / 2]
+        private final float[] x, h, qkv, ctx, out, gateUp, act, normed;
+        private float[] loraTmp;
+        private float[][] scores;               // per worker [capacity]
+        private float[][] lanes;                // per worker: the kernels' reduction scratch
+        private RowLora lora;
+        private Workers workers;
+        private final int[] row = new int[CHUNK], pos = new int[CHUNK];
+        private int n;
+        private final MatmulTask matmul = new MatmulTask();
+        private final AttentionTask attention = new AttentionTask();
+
+        private Session(int rows, int capacity) {
+            this.rows = rows;
+            this.capacity = capacity;
+            int layers = c.layers();
+            keys = new float[layers][];
+            values = new float[layers][];
+            long cacheFloats = (long) rows * kvHeads * capacity * headDim;
+            if (cacheFloats > Integer.MAX_VALUE - 16)
+                throw new IllegalArgumentException(rows + " rows x " + capacity + " tokens do not fit one KV array per layer");
+            for (int l = 0; l < layers; l++) {
+                keys[l] = new float[(int) cacheFloats];
+                values[l] = new float[(int) cacheFloats];
+            }
+            int half = headDim / 2;
+            cos = new float[capacity * half];
+            sin = new float[capacity * half];
+            for (int p = 0; p < capacity; p++)
+                for (int i = 0; i < half; i++) {
+                    float angle = (float) p * invFreq[i]; // float product, as positions · inv_freq on the tensors
+                    cos[p * half + i] = (float) Math.cos(angle);
+                    sin[p * half + i] = (float) Math.sin(angle);
+                }
+            x = new float[CHUNK * hidden];
+            h = new float[CHUNK * hidden];
+            normed = new float[CHUNK * hidden];
+            qkv = new float[CHUNK * qkvWidth];
+            ctx = new float[CHUNK * qd];
+            out = new float[CHUNK * hidden];
+            gateUp = new float[CHUNK * 2 * inter];
+            act = new float[CHUNK * inter];
+            loraTmp = new float[64];
+        }
+
+        public int capacity() {
+            return capacity;
+        }
+
+        /**
+         * Runs {@code count} tokens (at most {@link #CHUNK}): token i of batch row {@code rowOf[i]} at
+         * position {@code posOf[i]} (its slot in that row's cache) with id {@code ids[i]}. Writes their keys
+         * and values, attends each over its row's slots [0, position], and leaves the final hidden states
+         * (after the last RMSNorm) in {@link #hidden()} rows 0..count-1. Positions of one row must be
+         * given in order, earlier ones in this or an earlier call.
+         */
+        public void forward(int count, int[] rowOf, int[] posOf, int[] ids) {
+            if (count > CHUNK) throw new IllegalArgumentException(count + " tokens in one forward (at most " + CHUNK + ")");
+            n = count;
+            for (int i = 0; i < n; i++) {
+                if (rowOf[i] >= rows || posOf[i] >= capacity) throw new IllegalArgumentException("row " + rowOf[i] + " position " + posOf[i] + " is outside the session");
+                row[i] = rowOf[i];
+                pos[i] = posOf[i];
+                Kernels.copy(w.embed(), (long) ids[i] * hidden, x, i * hidden, hidden);
+            }
+            for (int l = 0; l < c.layers(); l++) layer(l);
+            for (int i = 0; i < n; i++) Kernels.rmsNorm(x, i * hidden, w.finalNorm(), normed, i * hidden, hidden, c.rmsNormEps());
+        }
+
+        /** Final hidden states [count, hidden] of the last {@link #forward}. */
+        public float[] hidden() {
+            return normed;
+        }
+
+        /** logits[outOff + r·vocab + v] for rows r < count of {@code hiddenRows} [count, hidden] (the LM head, split over the threads). */
+        public void logits(float[] hiddenRows, int hOff, int count, float[] logits, int outOff) {
+            matmul(w.lmHead(), hidden, hiddenRows, hOff, count, logits, outOff, vocab, vocab);
+        }
+
+        private void ensureScores() {
+            int parts = workers.threads();
+            if (scores == null || scores.length < parts) {
+                scores = new float[parts][capacity];
+                lanes = new float[parts][Kernels.SCRATCH];
+            }
+        }
+
+        private void layer(int l) {
+            DecodeWeights.Layer lw = w.layers()[l];
+            double eps = c.rmsNormEps();
+            for (int i = 0; i < n; i++) Kernels.rmsNorm(x, i * hidden, lw.inNorm(), h, i * hidden, hidden, eps);
+            matmul(lw.qkv(), hidden, h, 0, n, qkv, 0, qkvWidth, qkvWidth);
+            for (int i = 0; i < n; i++) {
+                int at = i * qkvWidth, k = lora.adapterOf(row[i]);
+                if (lw.qkvBias() != null) Kernels.addBias(qkv, at, lw.qkvBias(), qkvWidth);
+                lora.apply(k, l, LoraTarget.Q, h, i * hidden, hidden, qkv, at, qd, loraTmp, lanes[0]);
+                lora.apply(k, l, LoraTarget.K, h, i * hidden, hidden, qkv, at + qd, kd, loraTmp, lanes[0]);
+                lora.apply(k, l, LoraTarget.V, h, i * hidden, hidden, qkv, at + qd + kd, kd, loraTmp, lanes[0]);
+                rope(qkv, at, heads, pos[i], (float) (1.0 / Math.sqrt(headDim)));
+                rope(qkv, at + qd, kvHeads, pos[i], 1f);
+                storeKv(l, i);
+            }
+            attention.layer = l;
+            long macs = 0;
+            for (int i = 0; i < n; i++) macs += (long) (pos[i] + 1) * qd * 2;
+            if (macs >= PARALLEL_MACS) workers.run(attention);
+            else attention.run(0, 1, 0);
+            matmul(lw.o(), qd, ctx, 0, n, out, 0, hidden, hidden);
+            for (int i = 0; i < n; i++) {
+                if (lw.oBias() != null) Kernels.addBias(out, i * hidden, lw.oBias(), hidden);
+                lora.apply(lora.adapterOf(row[i]), l, LoraTarget.O, ctx, i * qd, qd, out, i * hidden, hidden, loraTmp, lanes[0]);
+                Kernels.axpy(1f, out, i * hidden, x, i * hidden, hidden);
+                Kernels.rmsNorm(x, i * hidden, lw.postNorm(), h, i * hidden, hidden, eps);
+            }
+            matmul(lw.gateUp(), hidden, h, 0, n, gateUp, 0, 2 * inter, 2 * inter);
+            for (int i = 0; i < n; i++) {
+                int k = lora.adapterOf(row[i]), at = i * 2 * inter;
+                lora.apply(k, l, LoraTarget.GATE, h, i * hidden, hidden, gateUp, at, inter, loraTmp, lanes[0]);
+                lora.apply(k, l, LoraTarget.UP, h, i * hidden, hidden, gateUp, at + inter, inter, loraTmp, lanes[0]);
+                Kernels.swiglu(gateUp, at, act, i * inter, inter);
+            }
+            matmul(lw.down(), inter, act, 0, n, out, 0, hidden, hidden);
+            for (int i = 0; i < n; i++) {
+                lora.apply(lora.adapterOf(row[i]), l, LoraTarget.DOWN, act, i * inter, inter, out, i * hidden, hidden, loraTmp, lanes[0]);
+                Kernels.axpy(1f, out, i * hidden, x, i * hidden, hidden);
+            }
+        }
+
+        /** HF apply_rotary_pos_emb on {@code count} heads at v[off...]: x·cos + rotate_half(x)·sin, then · scale. */
+        private void rope(float[] v, int off, int count, int p, float scale) {
+            int half = headDim / 2, t = p * half;
+            for (int hh = 0; hh < count; hh++) {
+                int b = off + hh * headDim;
+                for (int i = 0; i < half; i++) {
+                    float x1 = v[b + i], x2 = v[b + half + i], cs = cos[t + i], sn = sin[t + i];
+                    v[b + i] = (x1 * cs + -x2 * sn) * scale;
+                    v[b + half + i] = (x2 * cs + x1 * sn) * scale;
+                }
+            }
+        }
+
+        /** Start of (row b, kv head) in a layer's cache: values at + p·headDim, keys at + j·capacity + p. */
+        private int head(int b, int kvh) {
+            return (b * kvHeads + kvh) * capacity * headDim;
+        }
+
+        private void storeKv(int l, int i) {
+            int at = i * qkvWidth, p = pos[i];
+            float[] k = keys[l];
+            for (int kvh = 0; kvh < kvHeads; kvh++) {
+                int base = head(row[i], kvh), src = at + qd + kvh * headDim;
+                for (int j = 0; j < headDim; j++) k[base + j * capacity + p] = qkv[src + j];
+                System.arraycopy(qkv, at + qd + kd + kvh * headDim, values[l], base + p * headDim, headDim);
+            }
+        }
+
+        /**
+         * Attention of token i, query head hq, over its row's slots [0, pos]: ctx[i, hq] = softmax(q·Kᵀ) V.
+         * The scores of all slots come from vectors of slots over the transposed keys (no lane sum per slot).
+         */
+        private void attend(int l, int i, int hq, float[] sc) {
+            int kvh = hq / groups, p = pos[i], q = i * qkvWidth + hq * headDim, o = i * qd + hq * headDim;
+            float[] k = keys[l], v = values[l];
+            int base = head(row[i], kvh);
+            Kernels.scores(qkv, q, headDim, k, base, capacity, sc, p + 1);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int s = 0; s <= p; s++) if (sc[s] > max) max = sc[s];
+            Kernels.exp(sc, 0, sc, 0, p + 1, 1f, -max);
+            float sum = 0;
+            for (int s = 0; s <= p; s++) sum += sc[s];
+            float inv = 1f / sum;
+            for (int s = 0; s <= p; s++) sc[s] *= inv;
+            Kernels.weightedSum(sc, p + 1, v, base, headDim, ctx, o);
+        }
+
+        private void matmul(MemorySegment wt, int in, float[] xs, int xOff, int count, float[] y, int yOff, int yStride, int outRows) {
+            if ((long) outRows * in * count < PARALLEL_MACS || workers.threads() == 1) {
+                Kernels.matmul(wt, in, xs, xOff, count, y, yOff, yStride, 0, outRows, lanes[0]);
+                return;
+            }
+            matmul.set(wt, in, xs, xOff, count, y, yOff, yStride, outRows, lanes);
+            workers.run(matmul);
+        }
+
+        /** One product shared by the team in chunks of whole four-row blocks of outputs (fields set per call: no allocation). */
+        private static final class MatmulTask implements Workers.Parts {
+            MemorySegment w;
+            int in, xOff, rows, yOff, yStride, out;
+            float[] x, y;
+            float[][] lanes;
+
+            void set(MemorySegment w, int in, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int out, float[][] lanes) {
+                this.lanes = lanes;
+                this.w = w;
+                this.in = in;
+                this.x = x;
+                this.xOff = xOff;
+                this.rows = rows;
+                this.y = y;
+                this.yOff = yOff;
+                this.yStride = yStride;
+                this.out = out;
+            }
+
+            @Override
+            public void run(int chunk, int chunks, int worker) {
+                Kernels.matmul(w, in, x, xOff, rows, y, yOff, yStride, Workers.from(chunk, chunks, out, 4), Workers.from(chunk + 1, chunks, out, 4), lanes[worker]);
+            }
+        }
+
+        /** The attention of one layer shared by the team in chunks of (token, head) pairs. */
+        private final class AttentionTask implements Workers.Parts {
+            int layer;
+
+            @Override
+            public void run(int chunk, int chunks, int worker) {
+                int units = n * heads, from = Workers.from(chunk, chunks, units, 1), to = Workers.from(chunk + 1, chunks, units, 1);
+                for (int u = from; u < to; u++) attend(layer, u / heads, u % heads, scores[worker]);
+            }
+        }
+
+        /** Hands the buffers back to the decoder for the next batch. */
+        @Override
+        public void close() {
+            lora = null;
+            spare.set(this);
+        }
+    }
+}
