@@ -18,14 +18,11 @@ final class FusedGeneration {
     private FusedGeneration() {}
 
     /** Generates for {@code prompts}; a row stops at one of {@code eosIds} (none: every row runs the full length). */
-    static List<Generation> run(FusedDecoder decoder, RowLora lora, List<int[]> prompts, SamplingParams params, long seed,
+    static List<Generation> run(FusedDecoder decoder, RowLora lora, List<int[]> prompts, SamplingParams params, Random[] rng,
                                 int[] eosIds, LmEngine.StepObserver observer, int threads) {
         int rows = prompts.size(), vocab = decoder.config().vocabSize(), hidden = decoder.config().hidden(), maxNew = params.maxNewTokens();
         int longest = 0;
         for (int[] p : prompts) longest = Math.max(longest, p.length);
-        Random seeds = new Random(seed);
-        Random[] rng = new Random[rows];
-        for (int b = 0; b < rows; b++) rng[b] = new Random(seeds.nextLong());
         int[][] tokens = new int[rows][maxNew];
         float[][] logprobs = new float[rows][maxNew];
         int[] count = new int[rows];

@@ -22,7 +22,7 @@ import java.util.Random;
  * generation ({@link TextGenerator}) and the training-side scoring of actions (log-probs, entropies,
  * frozen-base hidden states for the critic), with logits built only where they are needed.
  */
-public final class LmEngine implements TextGenerator, AutoCloseable {
+public final class LmEngine implements RowSeededGenerator, AutoCloseable {
     /** Rows of logits built at once when scoring ([rows, V] floats). */
     private static final long LOGIT_CHUNK_FLOATS = 1L << 24;
 
@@ -148,8 +148,24 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
         return generate(prompts, adapterNames, params, seed, true);
     }
 
+    /** Row b draws from {@code new Random(new Random(rowSeeds[b]).nextLong())}: what it draws alone with seed rowSeeds[b]. */
+    @Override
+    public List<Generation> generate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, long[] rowSeeds) {
+        if (rowSeeds.length != prompts.size()) throw new IllegalArgumentException(rowSeeds.length + " row seeds for " + prompts.size() + " prompts");
+        Random[] rng = new Random[rowSeeds.length];
+        for (int b = 0; b < rng.length; b++) rng[b] = new Random(new Random(rowSeeds[b]).nextLong());
+        return generate(prompts, adapterNames, params, rng, true);
+    }
+
     /** As {@link #generate(List, List, SamplingParams, long)}; {@code stopAtEos} false runs every row the full length (bench). */
     List<Generation> generate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, long seed, boolean stopAtEos) {
+        Random seeds = new Random(seed); // row b: the (b+1)-th draw of the call's seed
+        Random[] rng = new Random[prompts.size()];
+        for (int b = 0; b < rng.length; b++) rng[b] = new Random(seeds.nextLong());
+        return generate(prompts, adapterNames, params, rng, stopAtEos);
+    }
+
+    private List<Generation> generate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, Random[] rng, boolean stopAtEos) {
         if (prompts.size() != adapterNames.size())
             throw new IllegalArgumentException(prompts.size() + " prompts but " + adapterNames.size() + " adapter names");
         if (prompts.isEmpty()) return List.of();
@@ -157,18 +173,15 @@ public final class LmEngine implements TextGenerator, AutoCloseable {
         FusedDecoder d = fused ? decoder() : null;
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
         if (d != null && d.fits(prompts.size(), longest + params.maxNewTokens()))
-            return FusedGeneration.run(d, adapters.rowLora(adapterNames), prompts, params, seed, stopAtEos ? eosIds : new int[0], observer, decodeThreads());
-        return tensorGenerate(prompts, adapterNames, params, seed, stopAtEos);
+            return FusedGeneration.run(d, adapters.rowLora(adapterNames), prompts, params, rng, stopAtEos ? eosIds : new int[0], observer, decodeThreads());
+        return tensorGenerate(prompts, adapterNames, params, rng, stopAtEos);
     }
 
     /** Generation op by op on the tensor library (a CUDA device, no Vector API, a trainable base). */
-    private List<Generation> tensorGenerate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, long seed, boolean stopAtEos) {
+    private List<Generation> tensorGenerate(List<int[]> prompts, List<String> adapterNames, SamplingParams params, Random[] rng, boolean stopAtEos) {
         int rows = prompts.size(), vocab = model.config().vocabSize();
         Batch batch = new Batch(prompts, padId);
         int start = batch.length, capacity = start + params.maxNewTokens();
-        Random seeds = new Random(seed);
-        Random[] rng = new Random[rows];
-        for (int b = 0; b < rows; b++) rng[b] = new Random(seeds.nextLong());
         List<List<Integer>> tokens = new ArrayList<>();
         List<List<Float>> logprobs = new ArrayList<>();
         for (int b = 0; b < rows; b++) {

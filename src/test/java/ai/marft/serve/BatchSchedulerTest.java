@@ -1,5 +1,7 @@
 package ai.marft.serve;
 
+import ai.marft.lm.RowSeededGenerator;
+
 import ai.marft.lm.Generation;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;
@@ -82,7 +84,17 @@ class BatchSchedulerTest {
 
     @Test
     void withABatchSeededEngineEachSeededRequestRunsAlone() {
-        try (BatchScheduler s = new BatchScheduler(engine, 16, 50_000)) {
+        // the engine behind a generator that seeds whole batches only (LmEngine itself seeds rows)
+        ai.marft.lm.TextGenerator batchSeeded = new ai.marft.lm.TextGenerator() {
+            public List<Generation> generate(List<int[]> prompts, List<String> adapters, SamplingParams params, long seed) {
+                return engine.generate(prompts, adapters, params, seed);
+            }
+
+            public ai.marft.lm.Tokenizer tokenizer() {
+                return engine.tokenizer();
+            }
+        };
+        try (BatchScheduler s = new BatchScheduler(batchSeeded, 16, 50_000)) {
             List<Submitted> jobs = submitSeeded(s);
             assertEachAsAlone(jobs);
             assertThat(s.batches()).isEqualTo(4);

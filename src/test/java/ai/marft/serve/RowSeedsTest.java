@@ -1,5 +1,7 @@
 package ai.marft.serve;
 
+import ai.marft.lm.RowSeededGenerator;
+
 import ai.marft.lm.Generation;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;

@@ -1,8 +1,5 @@
-package ai.marft.serve;
+package ai.marft.lm;
 
-import ai.marft.lm.Generation;
-import ai.marft.lm.SamplingParams;
-import ai.marft.lm.TextGenerator;
 
 import java.util.List;
 
@@ -12,7 +9,7 @@ import java.util.List;
  * rowSeeds[b])} draws alone. For the engine that means row b's generator is
  * {@code new Random(new Random(rowSeeds[b]).nextLong())}, and {@code generate(rows, seed)} is this
  * with {@code rowSeeds[b] = RowSeeds.streamSeed(seed, b)}. When the engine given to
- * {@link BatchScheduler} implements it, seeded requests are batched like the others.
+ * marft serve's batch scheduler implements it, seeded requests are batched like the others.
  */
 public interface RowSeededGenerator extends TextGenerator {
     List<Generation> generate(List<int[]> prompts, List<String> adapters, SamplingParams params, long[] rowSeeds);
