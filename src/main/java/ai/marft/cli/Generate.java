@@ -47,12 +47,8 @@ public final class Generate implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         threads.apply();
-        SamplingParams params;
-        try {
-            params = new SamplingParams(maxNewTokens, temperature, topK, topP);
-        } catch (IllegalArgumentException e) {
-            throw new ai.marft.InputError(e.getMessage());
-        }
+        SamplingFlags.check(maxNewTokens, temperature, topK, topP); // the training options' declared ranges
+        SamplingParams params = new SamplingParams(maxNewTokens, temperature, topK, topP);
         if (batch < 1) throw new ai.marft.InputError("--batch must be >= 1, got " + batch);
         try (LmEngine engine = LmEngine.load(model)) {
             String name = null;
@@ -60,7 +56,8 @@ public final class Generate implements Callable<Integer> {
                 name = "adapter";
                 engine.adapters().load(name, adapter);
             }
-            int[] ids = engine.tokenizer().encode(prompt);
+            int[] ids = engine.tokenizer().encodePrompt(prompt);
+            SamplingFlags.checkContext(ids.length, maxNewTokens, engine.model().config(), model);
             long t0 = System.nanoTime();
             List<Generation> gens = engine.generate(Collections.nCopies(batch, ids), Collections.nCopies(batch, name), params, seed);
             double secs = (System.nanoTime() - t0) / 1e9;

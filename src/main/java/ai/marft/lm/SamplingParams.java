@@ -9,7 +9,7 @@ package ai.marft.lm;
 public record SamplingParams(int maxNewTokens, double temperature, int topK, double topP) {
     public SamplingParams {
         if (maxNewTokens < 1) throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
-        if (temperature < 0) throw new IllegalArgumentException("temperature must be >= 0, got " + temperature);
+        if (!(temperature >= 0)) throw new IllegalArgumentException("temperature must be >= 0, got " + temperature); // NaN too
         if (topK < 0) throw new IllegalArgumentException("topK must be >= 0, got " + topK);
         if (!(topP > 0 && topP <= 1)) throw new IllegalArgumentException("topP must be in (0, 1], got " + topP);
     }
