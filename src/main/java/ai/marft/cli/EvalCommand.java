@@ -63,6 +63,9 @@ public final class EvalCommand implements Runnable {
     @Mixin
     ThreadsOption threads;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public void run() {
         threads.apply();
@@ -86,7 +89,7 @@ public final class EvalCommand implements Runnable {
                 temperature != null ? temperature : trained.temperature, topK != null ? topK : trained.topK, trained.topP);
         EvaluatorOptions options = new EvaluatorOptions(n != null ? n : problems.size(), samples, seed, horizon, batch);
         RunFolder.requireWritableFile(records, "--records"); // before the model loads: a bad path must not cost an evaluation
-        try (LmEngine engine = LmEngine.load(modelDir)) {
+        try (LmEngine engine = device.load(modelDir)) {
             List<String> adapters = TeamPolicy.baseModel(team);
             if (checkpoint != null) {
                 Checkpoints.loadAdapters(engine, team.roles(), checkpoint);

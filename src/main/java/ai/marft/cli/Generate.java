@@ -44,13 +44,16 @@ public final class Generate implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() throws Exception {
         threads.apply();
         SamplingFlags.check(maxNewTokens, temperature, topK, topP); // the training options' declared ranges
         SamplingParams params = new SamplingParams(maxNewTokens, temperature, topK, topP);
         if (batch < 1) throw new ai.marft.InputError("--batch must be >= 1, got " + batch);
-        try (LmEngine engine = LmEngine.load(model)) {
+        try (LmEngine engine = device.load(model)) {
             String name = null;
             if (adapter != null) {
                 name = "adapter";

@@ -37,12 +37,15 @@ public final class Logprobs implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() throws Exception {
         threads.apply();
         long t0 = System.nanoTime();
         int[] given = input.ids != null ? parseIds(input.ids) : null; // before the model loads
-        try (LmEngine engine = LmEngine.load(model)) {
+        try (LmEngine engine = device.load(model)) {
             String name = null;
             if (adapter != null) {
                 name = "adapter";

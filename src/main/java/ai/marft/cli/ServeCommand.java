@@ -46,6 +46,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
+    @Mixin
+    DeviceOption device;
+
     @Override
     public Integer call() throws Exception {
         threads.apply();
@@ -64,7 +67,7 @@ public final class ServeCommand implements Callable<Integer> {
         TeamModel teamModel = checkpoint == null ? null
                 : new TeamModel(Profiles.load(profiles != null ? profiles : checkpoint.profiles()), checkpoint);
         String name = servedName != null ? servedName : modelDir.toAbsolutePath().normalize().getFileName().toString();
-        try (LmEngine engine = LmEngine.load(modelDir);
+        try (LmEngine engine = device.load(modelDir);
              OpenAiServer server = OpenAiServer.start(engine, modelDir,
                      new OpenAiServer.Options(host, port, maxBatch, Math.round(batchWaitMs * 1000), name), adapters, teamModel)) {
             System.out.println("marft serve: listening on " + server.uri() + " (model " + name + ")");

@@ -128,6 +128,7 @@ public final class Options {
             if (isBlank(SPECS.get(required), cfg)) throw new InputError("option '" + required + "' is required");
         if (cfg.useEval && (cfg.evalDatasetPath == null || cfg.evalDatasetPath.isBlank()))
             throw new InputError("option 'eval_dataset_path' is required by use_eval");
+        ai.marft.lm.Devices.parse(cfg.device, where(origin, "device"));
         int rows = cfg.nRolloutThreads * cfg.episodeLength;
         if (cfg.numMiniBatch > rows)
             throw new InputError(where(origin, "num_mini_batch") + ": num_mini_batch = " + cfg.numMiniBatch + ": must be at most the "

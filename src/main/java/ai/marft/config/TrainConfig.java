@@ -40,6 +40,8 @@ public final class TrainConfig {
     @Opt(help = "warm start from a checkpoint's per-role PEFT adapters (the reference's or ours): critic, optimizers and "
             + "iteration count start fresh; marft train --resume continues a run exactly")
     public String loadPath;
+    @Opt(help = "where the base, adapters, value head and optimizer states live: cpu, cuda or cuda:N", ref = Ref.OURS)
+    public String device = "cpu";
     @Opt(help = "seed of every random stream of the run")
     public long seed = 10;
 

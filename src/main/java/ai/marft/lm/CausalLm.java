@@ -1,5 +1,7 @@
 package ai.marft.lm;
 
+import ai.djl.Device;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -76,10 +78,15 @@ public final class CausalLm implements AutoCloseable {
         this.rotateHalf = Owned.of(params.create(r, new Shape(d, d)));
     }
 
-    /** Loads config.json and the safetensors weights of an HF model folder. */
+    /** Loads config.json and the safetensors weights of an HF model folder onto the CPU. */
     public static CausalLm load(Path dir) {
+        return load(dir, Device.cpu());
+    }
+
+    /** Loads config.json and the safetensors weights of an HF model folder onto {@code device}. */
+    public static CausalLm load(Path dir, Device device) {
         ModelConfig c = ModelConfig.load(dir);
-        NDManager m = NDManager.newBaseManager();
+        NDManager m = NDManager.newBaseManager(device);
         try (SafeTensors st = SafeTensors.openModel(dir)) {
             long h = c.hidden(), qd = (long) c.heads() * c.headDim(), kd = (long) c.kvHeads() * c.headDim(), in = c.intermediate();
             NDArray embed = st.load(m, "model.embed_tokens.weight", c.vocabSize(), h);
@@ -160,7 +167,7 @@ public final class CausalLm implements AutoCloseable {
     /** A model of config c with HF-style random init (normal 0.02, norms 1, biases 0), seeded through the engine RNG. */
     public static CausalLm random(ModelConfig c, long seed) {
         Engine.getInstance().setRandomSeed((int) seed);
-        NDManager m = NDManager.newBaseManager();
+        NDManager m = NDManager.newBaseManager(Device.cpu()); // pretraining's models: CPU
         int h = c.hidden(), qd = c.heads() * c.headDim(), kd = c.kvHeads() * c.headDim(), in = c.intermediate();
         NDArray embed = m.randomNormal(0, 0.02f, new Shape(c.vocabSize(), h), DataType.FLOAT32);
         NDArray lmHead = c.tieEmbeddings() ? null : m.randomNormal(0, 0.02f, new Shape(c.vocabSize(), h), DataType.FLOAT32);

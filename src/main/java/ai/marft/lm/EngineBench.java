@@ -154,7 +154,7 @@ public final class EngineBench {
     /** fp32 GEMM 2048³ through the engine. */
     private double matmulGflops() {
         int n = 2048;
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             NDArray a = m.randomUniform(-1, 1, new Shape(n, n)), b = m.randomUniform(-1, 1, new Shape(n, n));
             a.matMul(b).close();
             double[] g = new double[Math.max(5, runs)];
@@ -171,7 +171,7 @@ public final class EngineBench {
     /** Reading a 1 GiB fp32 array once (a full reduction) through the engine. */
     private double memoryReadGbs() {
         long n = 1L << 28;
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             NDArray x = m.ones(new Shape(n), DataType.FLOAT32);
             x.sum().close();
             double[] g = new double[Math.max(5, runs)];
@@ -191,7 +191,7 @@ public final class EngineBench {
      * (what decoding uses for one row).
      */
     private double gemvReadGbs(boolean library) {
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu())) {
             NDArray w = m.randomUniform(-1, 1, new Shape(151936, 896)), x = m.randomUniform(-1, 1, new Shape(896, 1));
             Gemv ours = Gemv.over(w);
             float[] xs = x.toFloatArray();

@@ -57,9 +57,14 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
         this.padId = tokenizer != null ? tokenizer.padId() : c.padId() >= 0 ? c.padId() : eos.length > 0 ? eos[0] : 0;
     }
 
-    /** Loads an HF model folder; the tokenizer is loaded when tokenizer.json is there, else ids only. */
+    /** Loads an HF model folder onto the CPU; the tokenizer is loaded when tokenizer.json is there, else ids only. */
     public static LmEngine load(Path dir) {
-        CausalLm model = CausalLm.load(dir);
+        return load(dir, ai.djl.Device.cpu());
+    }
+
+    /** As {@link #load(Path)}, the arrays on {@code device} (see {@link Devices}); decoding then runs on the tensor library. */
+    public static LmEngine load(Path dir, ai.djl.Device device) {
+        CausalLm model = CausalLm.load(dir, Devices.requireAvailable(device, "model " + dir));
         try {
             ModelConfig c = model.config();
             Tokenizer tok = HfTokenizer.present(dir) ? HfTokenizer.load(dir, c.eosIds().length > 0 ? c.eosIds()[0] : -1, c.padId()) : null;

@@ -94,7 +94,7 @@ public final class TrainRun implements AutoCloseable {
         for (int e = 0; e < cfg.nRolloutThreads; e++)
             envs.add(new ResumableEnv(source, src -> new QaEnv(team.roles(), team.withAnswer(), grader, src, cfg.horizon)));
         this.vec = new VecEnv(envs);
-        this.engine = LmEngine.load(Path.of(cfg.modelNameOrPath));
+        this.engine = LmEngine.load(Path.of(cfg.modelNameOrPath), ai.marft.lm.Devices.parse(cfg.device, "device"));
         try {
             this.trainer = Algorithm.create(engine, team, cfg, Seeds.mix(cfg.seed, 2), resume);
             this.rollouts = RolloutBackend.of(cfg, engine);
