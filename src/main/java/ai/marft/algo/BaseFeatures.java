@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.ValueHead;
 
@@ -12,8 +11,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * What the critic reads: the frozen base's final hidden states (no adapter, no gradient), computed
- * once per iteration in chunks of {@link #CHUNK_ROWS} sequences, and the critic's values on them.
+ * What the critic reads: the frozen base's final hidden states (no adapter, no gradient; the engine's
+ * no-grad path, {@link LmEngine#baseForward}), computed once per iteration in chunks of
+ * {@link #CHUNK_ROWS} sequences, and the critic's values on them.
  */
 final class BaseFeatures {
     /** Sequences per frozen-base forward. */
@@ -26,7 +26,8 @@ final class BaseFeatures {
         NDList parts = new NDList();
         for (int s = 0; s < prompts.size(); s += CHUNK_ROWS) {
             List<int[]> part = prompts.subList(s, Math.min(prompts.size(), s + CHUNK_ROWS));
-            parts.add(engine.baseHidden(m, part, Collections.nCopies(part.size(), new int[0]))); // [b, 1, H]
+            NDArray h = engine.baseForward(part, Collections.nCopies(part.size(), new int[0]), false, null, false).promptHidden(m); // [b, H]
+            parts.add(h.reshape(part.size(), 1, h.getShape().get(1)));
         }
         return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
     }
@@ -37,13 +38,10 @@ final class BaseFeatures {
      */
     static NDArray actionPositions(LmEngine engine, NDManager m, List<int[]> prompts, List<int[]> actions, int width) {
         NDList parts = new NDList();
-        int hidden = engine.model().config().hidden();
         for (int s = 0; s < prompts.size(); s += CHUNK_ROWS) {
             int e = Math.min(prompts.size(), s + CHUNK_ROWS);
-            NDArray h = engine.baseHidden(m, prompts.subList(s, e), actions.subList(s, e)); // [b, a, H]
-            long a = h.getShape().get(1);
-            if (a < width) h = h.concat(m.zeros(new Shape(e - s, width - a, hidden), h.getDataType()), 1);
-            parts.add(h);
+            // [b, width, H]; zeros after each action's end (masked out of every loss)
+            parts.add(engine.baseForward(prompts.subList(s, e), actions.subList(s, e), true, null, false).actionHidden(m, width));
         }
         return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
     }
