@@ -25,33 +25,33 @@ import java.util.List;
  * the rollout; then the PPO epochs ({@link PpoUpdate}) at action level.
  */
 public final class Appo implements Algorithm {
-    private final LmEngine engine;
+    private final LmEngine engine; // the critic's base
     private final TeamParameters params;
     private final TrainConfig cfg;
     private final SamplingParams sampling;
     private final LogprobNorm norm;
     private final PpoUpdate ppo;
 
-    Appo(LmEngine engine, TeamParameters params, TrainConfig cfg) {
-        this.engine = engine;
+    Appo(TeamParameters params, TrainConfig cfg) {
+        this.engine = params.engines().critic();
         this.params = params;
         this.cfg = cfg;
         this.sampling = Algorithm.samplingParams(cfg);
         this.norm = LogprobNorm.parse(cfg.normalizationMode);
-        this.ppo = new PpoUpdate(engine, params, cfg);
+        this.ppo = new PpoUpdate(params, cfg);
     }
 
     @Override
     public Experience prepare(NDManager m, RolloutBatch b) {
         Decisions x = Decisions.of(b);
         int d = x.size();
-        // 1. values: the critic on the frozen base's state at every decision's prompt and each bootstrap prompt
-        List<int[]> prompts = new ArrayList<>(x.prompts());
+        // 1. values: the critic on its frozen base's state at every decision's prompt (in its tokenizer) and each bootstrap prompt
+        List<int[]> prompts = new ArrayList<>(x.criticPrompts());
         prompts.addAll(List.of(b.bootstrapPrompts()));
         NDArray feats = BaseFeatures.lastPromptToken(engine, m, prompts);
         double[] v = BaseFeatures.values(engine, params.critic(), feats);
         // 2. rewards, less the KL-to-base penalty when it is on
-        double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(engine, sampling, x.all(), roles(x), BaseFeatures.CHUNK_ROWS) : null;
+        double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(this::engineOf, sampling, x.all(), roles(x), BaseFeatures.CHUNK_ROWS) : null;
         double[][][] rewards = kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), kl, cfg.klCoef);
         // 3. GAE over (step, agent), then normalisation over the rollout
         ActionBuffer buf = new ActionBuffer(x.steps(), x.envs(), x.agents());
@@ -81,6 +81,11 @@ public final class Appo implements Algorithm {
                     advantages[k] = new double[] {adv[t][e][i]};
                 }
         return new Experience(x, true, oldLp, values, returns, advantages, feats.get("0:{}", d), kl);
+    }
+
+    /** The engine an agent's adapter lives on. */
+    private LmEngine engineOf(String role) {
+        return params.engines().agent(params.team().roles().indexOf(role));
     }
 
     /** The adapter (role) of each decision's agent. */

@@ -10,6 +10,7 @@ import ai.marft.rl.KlPenalty;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The per-decision KL-to-base estimates of a rollout, for the {@code kl_coef} penalty ({@link KlPenalty}).
@@ -27,6 +28,12 @@ final class BaseKl {
      * @param roles the adapter of each decision's agent
      */
     static double[] perDecision(LmEngine engine, SamplingParams sampling, List<AgentStep> decisions, List<String> roles, int chunkRows) {
+        return perDecision(role -> engine, sampling, decisions, roles, chunkRows);
+    }
+
+    /** As above, each role's decisions scored on its own base ({@code engineOf}: its adapter's engine). */
+    static double[] perDecision(Function<String, LmEngine> engineOf, SamplingParams sampling, List<AgentStep> decisions, List<String> roles,
+                                int chunkRows) {
         SamplingParams tempered = new SamplingParams(sampling.maxNewTokens(), sampling.temperature(), 0, 1.0);
         double[] kl = new double[decisions.size()];
         List<Integer> order = new ArrayList<>();
@@ -40,6 +47,7 @@ final class BaseKl {
             List<Integer> chunk = order.subList(s, e);
             List<int[]> prompts = chunk.stream().map(d -> decisions.get(d).promptTokens()).toList();
             List<int[]> actions = chunk.stream().map(d -> decisions.get(d).actionTokens()).toList();
+            LmEngine engine = engineOf.apply(role);
             float[][] agent = score(engine, prompts, actions, role, tempered), base = score(engine, prompts, actions, null, tempered);
             for (int k = 0; k < chunk.size(); k++) kl[chunk.get(k)] = KlPenalty.estimate(agent[k], base[k]);
             s = e;

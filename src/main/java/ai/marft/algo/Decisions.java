@@ -62,6 +62,11 @@ public record Decisions(int steps, int envs, int agents, List<AgentStep> all) {
         return all.stream().map(AgentStep::promptTokens).toList();
     }
 
+    /** Each decision's prompt in the critic's tokenizer (the agent's own ids when it shares the critic's base). */
+    public List<int[]> criticPrompts() {
+        return all.stream().map(AgentStep::criticPromptTokens).toList();
+    }
+
     public List<int[]> actions() {
         return all.stream().map(AgentStep::actionTokens).toList();
     }

@@ -33,7 +33,7 @@ public final class PpoUpdate {
     /** Value clip range standing for "no clipping" (use_clipped_value_loss false). */
     private static final double NO_VALUE_CLIP = 1e30;
 
-    private final LmEngine engine;
+    private final TeamEngines engines;
     private final TeamParameters params;
     private final TrainConfig cfg;
     private final SamplingParams sampling;
@@ -42,8 +42,9 @@ public final class PpoUpdate {
     private final AgentSchedule schedule;
     private final boolean joint;
 
-    public PpoUpdate(LmEngine engine, TeamParameters params, TrainConfig cfg) {
-        this.engine = engine;
+    /** Scores each agent's decisions on its own base ({@link TeamParameters#engines()}), the critic on the critic's. */
+    public PpoUpdate(TeamParameters params, TrainConfig cfg) {
+        this.engines = params.engines();
         this.params = params;
         this.cfg = cfg;
         this.sampling = Algorithm.samplingParams(cfg);
@@ -95,7 +96,7 @@ public final class PpoUpdate {
         for (int[] chunk : Minibatches.chunks(decisions, cfg.gradientCpSteps)) {
             double weight = (double) x.entries(chunk) / total;
             Shape shape = new Shape(chunk.length, width);
-            try (NDManager m = engine.model().manager().newSubManager();
+            try (NDManager m = engines.critic().model().manager().newSubManager();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray feats = x.criticFeatures().get(Owned.of(m.create(chunk)));
                 feats.attach(m); // a gather belongs to its source's (iteration) manager; free it with this chunk
@@ -118,6 +119,7 @@ public final class PpoUpdate {
      */
     PolicyStep accumulatePolicy(Experience x, int[] decisions, int agent, double scale) {
         String role = params.team().roles().get(agent);
+        LmEngine engine = engines.agent(agent); // the agent's own base
         int total = x.entries(decisions);
         double loss = 0, entropy = 0, kl = 0, clip = 0, maxDev = 0;
         for (int[] chunk : Minibatches.chunks(decisions, cfg.gradientCpSteps)) {

@@ -27,11 +27,11 @@ public final class Tppo implements Algorithm {
     private final TrainConfig cfg;
     private final PpoUpdate ppo;
 
-    Tppo(LmEngine engine, TeamParameters params, TrainConfig cfg) {
-        this.engine = engine;
+    Tppo(TeamParameters params, TrainConfig cfg) {
+        this.engine = params.engines().critic(); // every agent shares its tokenizer (TeamParameters checks)
         this.params = params;
         this.cfg = cfg;
-        this.ppo = new PpoUpdate(engine, params, cfg);
+        this.ppo = new PpoUpdate(params, cfg);
     }
 
     @Override
@@ -39,7 +39,7 @@ public final class Tppo implements Algorithm {
         Decisions x = Decisions.of(b);
         int d = x.size(), width = x.longestAction();
         // 1. values at every action token, and at each environment's bootstrap prompt
-        NDArray feats = BaseFeatures.actionPositions(engine, m, x.prompts(), x.actions(), width);
+        NDArray feats = BaseFeatures.actionPositions(engine, m, x.criticPrompts(), x.actions(), width);
         double[] v = BaseFeatures.values(engine, params.critic(), feats); // [D * width]
         double[] boot = BaseFeatures.values(engine, params.critic(), BaseFeatures.lastPromptToken(engine, m, List.of(b.bootstrapPrompts())));
         // 2. token-level GAE over (step, agent, token), normalised over the valid tokens
