@@ -153,6 +153,22 @@ public final class TeamParameters implements AutoCloseable {
         }
     }
 
+    /**
+     * The base an adapter of a checkpoint belongs to: its adapter_config.json's base_model_name_or_path
+     * (as training wrote it; a relative path is from where training ran).
+     */
+    public static Path adapterBase(Path checkpoint, String role) {
+        Path f = adapterDir(checkpoint, role).resolve("adapter_config.json");
+        try {
+            com.fasterxml.jackson.databind.JsonNode base = ai.marft.Json.MAPPER.readTree(f.toFile()).get("base_model_name_or_path");
+            if (base == null || !base.isTextual() || base.asText().isBlank())
+                throw new InputError(f + ": field 'base_model_name_or_path' must name the adapter's base model");
+            return Path.of(base.asText());
+        } catch (IOException e) {
+            throw new InputError(f + ": cannot read the adapter's config (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
+    }
+
     public static Path adapterDir(Path checkpoint, String role) {
         return checkpoint.resolve(role);
     }
