@@ -46,6 +46,10 @@ public final class TeamModel {
         return m;
     }
 
+    public Team team() {
+        return team;
+    }
+
     public TeamCheckpoint checkpoint() {
         return checkpoint;
     }

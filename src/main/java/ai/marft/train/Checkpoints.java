@@ -39,6 +39,24 @@ public final class Checkpoints {
         TeamParameters.loadAdapters(engine, roles, AtomicDir.requireComplete(checkpoint, "checkpoint"));
     }
 
+    /**
+     * The base each role's adapter belongs to (its adapter_config.json's base_model_name_or_path), a
+     * folder that must exist: how eval rebuilds a team whose agents sit on different bases.
+     */
+    public static java.util.List<Path> adapterBases(Path checkpoint, java.util.List<String> roles) {
+        Path dir = AtomicDir.requireComplete(checkpoint, "checkpoint");
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        for (String role : roles) {
+            if (!java.nio.file.Files.isDirectory(TeamParameters.adapterDir(dir, role)))
+                throw new InputError("checkpoint " + checkpoint + " has no adapter for role '" + role + "'");
+            Path base = TeamParameters.adapterBase(dir, role);
+            if (!java.nio.file.Files.isRegularFile(base.resolve("config.json")))
+                throw new InputError("checkpoint " + checkpoint + ": adapter '" + role + "' belongs to base " + base + ", which is not a model folder here (give --model)");
+            out.add(base);
+        }
+        return out;
+    }
+
     /** The training config stored in a complete checkpoint. */
     public static TrainConfig readConfig(Path checkpoint) {
         Path f = config(checkpoint);
