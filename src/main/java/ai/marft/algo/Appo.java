@@ -51,7 +51,7 @@ public final class Appo implements Algorithm {
         NDArray feats = BaseFeatures.lastPromptToken(engine, m, prompts);
         double[] v = BaseFeatures.values(engine, params.critic(), feats);
         // 2. rewards, less the KL-to-base penalty when it is on
-        double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(this::engineOf, sampling, x.all(), roles(x), BaseFeatures.CHUNK_ROWS) : null;
+        double[] kl = cfg.klCoef > 0 ? klToBase(x) : null;
         double[][][] rewards = kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), kl, cfg.klCoef);
         // 3. GAE over (step, agent), then normalisation over the rollout
         ActionBuffer buf = new ActionBuffer(x.steps(), x.envs(), x.agents());
@@ -61,15 +61,17 @@ public final class Appo implements Algorithm {
                 for (int i = 0; i < x.agents(); i++) {
                     int k = x.index(t, e, i);
                     AgentStep a = x.get(k);
+                    buf.setReward(t, e, i, rewards[t][e][i]);
+                    buf.setActed(t, e, i, a != null);
+                    if (a == null) { oldLp[k] = new double[] {0}; continue; } // a router left the agent out: never trained
                     oldLp[k] = new double[] {norm.apply(a.logprobs(), a.actionTokens().length, a.actionText())};
                     buf.record(t, e, i, v[k], oldLp[k][0]);
-                    buf.setReward(t, e, i, rewards[t][e][i]);
                 }
                 buf.setDone(t, e, b.dones()[t][e]);
             }
         for (int e = 0; e < x.envs(); e++) buf.setBootstrapValue(e, v[d + e]);
         Gae.ActionEstimates est = Gae.actionLevel(buf, cfg.gamma, cfg.gaeLambda);
-        double[][][] adv = AdvantageNorm.normalize(est.advantages(), AdvantageNorm.REFERENCE_EPS);
+        double[][][] adv = AdvantageNorm.normalize(est.advantages(), acted(x), AdvantageNorm.REFERENCE_EPS);
         // 4. one entry per decision
         double[][] values = new double[d][], returns = new double[d][], advantages = new double[d][];
         for (int t = 0; t < x.steps(); t++)
@@ -81,6 +83,27 @@ public final class Appo implements Algorithm {
                     advantages[k] = new double[] {adv[t][e][i]};
                 }
         return new Experience(x, true, oldLp, values, returns, advantages, feats.get("0:{}", d), kl);
+    }
+
+    /** KL-to-base of every decision that acted (0 for absent ones), each scored on its agent's base. */
+    private double[] klToBase(Decisions x) {
+        List<Integer> acted = new ArrayList<>();
+        for (int d = 0; d < x.size(); d++) if (x.acted(d)) acted.add(d);
+        List<String> roles = roles(x);
+        double[] some = BaseKl.perDecision(this::engineOf, sampling, acted.stream().map(x::get).toList(), acted.stream().map(roles::get).toList(),
+                BaseFeatures.CHUNK_ROWS);
+        double[] kl = new double[x.size()];
+        for (int k = 0; k < some.length; k++) kl[acted.get(k)] = some[k];
+        return kl;
+    }
+
+    /** [t][e][i] whether the agent acted. */
+    static boolean[][][] acted(Decisions x) {
+        boolean[][][] a = new boolean[x.steps()][x.envs()][x.agents()];
+        for (int t = 0; t < x.steps(); t++)
+            for (int e = 0; e < x.envs(); e++)
+                for (int i = 0; i < x.agents(); i++) a[t][e][i] = x.acted(x.index(t, e, i));
+        return a;
     }
 
     /** The engine an agent's adapter lives on. */

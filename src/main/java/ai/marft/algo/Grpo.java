@@ -51,10 +51,15 @@ public final class Grpo implements Algorithm {
                             + QaEnv.PROBLEM + "' or '" + QaEnv.STEP + "' (step " + t + ", env " + e + ")");
                 for (int i = 0; i < x.agents(); i++) keys.add(new GroupAdvantages.Key(problem, i, turn));
             }
-        double[] adv = GroupAdvantages.compute(keys, outcome, GROUP_EPS);
+        // groups of the decisions that acted only (a router may leave agents out)
+        List<Integer> acted = new ArrayList<>();
+        for (int k = 0; k < x.size(); k++) if (x.acted(k)) acted.add(k);
+        double[] some = GroupAdvantages.compute(acted.stream().map(keys::get).toList(), acted.stream().mapToDouble(k -> outcome[k]).toArray(), GROUP_EPS);
+        double[] adv = new double[x.size()];
+        for (int q = 0; q < some.length; q++) adv[acted.get(q)] = some[q];
         double[][] oldLp = new double[x.size()][], advantages = new double[x.size()][];
         for (int k = 0; k < x.size(); k++) {
-            float[] lp = x.get(k).logprobs();
+            float[] lp = x.acted(k) ? x.get(k).logprobs() : new float[0];
             oldLp[k] = new double[lp.length];
             for (int j = 0; j < lp.length; j++) oldLp[k][j] = lp[j];
             advantages[k] = new double[lp.length];

@@ -68,12 +68,13 @@ public final class PpoUpdate {
         int agents = x.decisions().agents();
         UpdateStats s = new UpdateStats(agents);
         if (x.klToBase() != null) s.setKlToBase(x.decisions(), x.klToBase());
-        int[] trained = globalStep >= cfg.warmupSteps ? schedule.trainedAgents(globalStep) : new int[0];
+        int[] scheduled = globalStep >= cfg.warmupSteps ? schedule.trainedAgents(globalStep) : new int[0];
         boolean[] seenFirst = new boolean[agents];
         Random shuffle = new Random(shuffleSeed);
         for (int epoch = 0; epoch < cfg.ppoEpoch; epoch++)
             for (int[] rows : Minibatches.split(x.decisions().rows(), cfg.numMiniBatch, shuffle)) {
                 if (withCritic) s.addCritic(criticStep(x, x.decisions().of(rows, -1)));
+                int[] trained = present(x, rows, scheduled); // a router may have left an agent out of every row of the minibatch
                 PolicyStep[] steps = new PolicyStep[trained.length];
                 for (int k = 0; k < trained.length; k++) {
                     int i = trained[k];
@@ -87,6 +88,11 @@ public final class PpoUpdate {
                 }
             }
         return s;
+    }
+
+    /** The scheduled agents that acted in at least one of the rows. */
+    private static int[] present(Experience x, int[] rows, int[] scheduled) {
+        return java.util.Arrays.stream(scheduled).filter(i -> x.decisions().of(rows, i).length > 0).toArray();
     }
 
     /** Clipped value loss over the minibatch's entries; clip, Adam step. */

@@ -49,11 +49,13 @@ public final class Tppo implements Algorithm {
                 for (int i = 0; i < x.agents(); i++) {
                     int k = x.index(t, e, i);
                     AgentStep a = x.get(k);
+                    buf.setReward(t, e, i, b.rewards()[t][e][i]);
+                    buf.setActed(t, e, i, a != null);
+                    if (a == null) continue; // a router left the agent out: never trained
                     int len = a.actionTokens().length;
                     float[] tv = new float[len];
                     for (int j = 0; j < len; j++) tv[j] = (float) v[k * width + j];
                     buf.record(t, e, i, len, tv, a.logprobs());
-                    buf.setReward(t, e, i, b.rewards()[t][e][i]);
                 }
                 buf.setDone(t, e, b.dones()[t][e]);
             }
@@ -65,7 +67,7 @@ public final class Tppo implements Algorithm {
         for (int t = 0; t < x.steps(); t++)
             for (int e = 0; e < x.envs(); e++)
                 for (int i = 0; i < x.agents(); i++) {
-                    int k = x.index(t, e, i), len = x.get(k).actionTokens().length;
+                    int k = x.index(t, e, i), len = x.acted(k) ? x.get(k).actionTokens().length : 0;
                     oldLp[k] = new double[len];
                     values[k] = new double[len];
                     for (int j = 0; j < len; j++) {

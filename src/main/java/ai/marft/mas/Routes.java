@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 /**
  * The router's grammar and the checks on a declared route (docs/flexmg.md). A router's action routes
  * the step when its text is, after trimming, {@code call: ROLE[, ROLE]...}: the roles that act next,
- * in acting order, each known, none twice, never the router itself, and no role listed before one it
- * depends on. Anything else is malformed, and the router's {@code default_route} is taken instead.
+ * in acting order, each known, none twice, never the router itself, each depending on the router
+ * (so that it acts after the route is known), and no role listed before one it depends on. Anything else is malformed, and the router's {@code default_route} is taken instead.
  */
 public final class Routes {
     private static final Pattern CALL = Pattern.compile("\\s*call\\s*:\\s*(.+?)\\s*", Pattern.DOTALL);
@@ -43,11 +43,16 @@ public final class Routes {
             if (route.subList(0, k).contains(name)) return "\"" + name + "\" is listed twice";
             if (i == router) return "the route would form a cycle: " + name + " -> " + name;
             if (reaches(team.graph(), router, i)) return "the route would form a cycle: " + name + " -> " + roles.get(router) + " -> " + name;
+            if (!reaches(team.graph(), i, router))
+                return "\"" + name + "\" does not depend on the router, so it acts before the route is known (add the router to its depends_on)";
             for (int later = k + 1; later < route.size(); later++) {
                 int j = roles.indexOf(route.get(later));
                 if (j >= 0 && reaches(team.graph(), i, j))
                     return "the route would form a cycle: " + name + " depends on " + route.get(later) + ", which the route puts after it";
             }
+            if (k > 0 && roles.indexOf(route.get(k - 1)) > i)
+                return "\"" + name + "\" is listed after \"" + route.get(k - 1) + "\", which acts later: list the roles in acting order ("
+                        + String.join(", ", roles) + ")";
         }
         return null;
     }

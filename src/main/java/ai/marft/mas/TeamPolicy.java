@@ -82,11 +82,26 @@ public final class TeamPolicy {
      * One joint step's actions. Layer l's call is seeded with {@code Seeds.mix(seed, l)}.
      *
      * @param observations [env][agent] observations, acting order
-     * @return [env][agent] the recorded decisions
+     * @return [env][agent] the recorded decisions; null where a router left the agent out
      */
     public AgentStep[][] act(List<List<String>> observations, long seed) {
-        int envs = observations.size(), n = team.size();
+        return actJoint(observations, seed).steps();
+    }
+
+    /**
+     * One joint step with its routing: {@code steps} [env][agent] (null: absent), {@code routes} [env]
+     * the agents the router called (null without a router), {@code fallbacks} [env] whether the router's
+     * action was malformed and its default route was taken.
+     */
+    public record JointStep(AgentStep[][] steps, List<List<String>> routes, boolean[] fallbacks) {}
+
+    /** As {@link #act}, with the routing of each environment (docs/flexmg.md). */
+    public JointStep actJoint(List<List<String>> observations, long seed) {
+        int envs = observations.size(), n = team.size(), router = team.router();
         AgentStep[][] out = new AgentStep[envs][n];
+        boolean[][] absent = new boolean[envs][n];
+        List<List<String>> routes = new ArrayList<>(Collections.nCopies(envs, (List<String>) null));
+        boolean[] fallbacks = new boolean[envs];
         List<List<String>> actions = new ArrayList<>();
         for (List<String> o : observations) {
             if (o.size() != n) throw new IllegalArgumentException(o.size() + " observations for " + n + " agents");
@@ -98,38 +113,48 @@ public final class TeamPolicy {
             for (int g = 0; g < groups.size(); g++) {
                 // the first base keeps the single-base seed, so a one-base team samples as before
                 long callSeed = g == 0 ? Seeds.mix(seed, l) : Seeds.mix(Seeds.mix(seed, l), g);
-                actGroup(groups.get(g), observations, actions, out, callSeed);
+                actGroup(groups.get(g), observations, actions, absent, out, callSeed);
             }
+            if (router >= 0 && Arrays.stream(layers.get(l)).anyMatch(i -> i == router))
+                for (int e = 0; e < envs; e++) {
+                    var parsed = Routes.parse(out[e][router].actionText(), team, router);
+                    fallbacks[e] = parsed.isEmpty();
+                    List<String> route = parsed.orElse(team.agent(router).defaultRoute());
+                    routes.set(e, route);
+                    for (int i = 0; i < n; i++) absent[e][i] = team.routable(i) && !route.contains(team.agent(i).role());
+                }
         }
-        return out;
+        return new JointStep(out, routes, fallbacks);
     }
 
-    /** One batched call: the given agents (all on one base) in every environment. */
-    private void actGroup(int[] agents, List<List<String>> observations, List<List<String>> actions, AgentStep[][] out, long seed) {
+    /** One batched call: the given agents (all on one base) in every environment where they act; no call when none does. */
+    private void actGroup(int[] agents, List<List<String>> observations, List<List<String>> actions, boolean[][] absent, AgentStep[][] out,
+                          long seed) {
         int envs = observations.size();
         TextGenerator generator = generators.of(agents[0]);
         Tokenizer tok = generator.tokenizer(), criticTok = generators.critic().tokenizer();
-        List<int[]> prompts = new ArrayList<>();
+        List<int[]> prompts = new ArrayList<>(), rows = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         List<String> rowAdapters = new ArrayList<>();
         for (int e = 0; e < envs; e++)
             for (int i : agents) {
-                String text = team.prompt(i, observations.get(e).get(i), actions.get(e));
+                if (absent[e][i]) continue;
+                String text = team.prompt(i, observations.get(e).get(i), actions.get(e), absent[e]);
                 texts.add(text);
                 prompts.add(cut(tok.encodePrompt(text)));
                 rowAdapters.add(adapters.get(i));
+                rows.add(new int[] {e, i});
             }
+        if (prompts.isEmpty()) return;
         List<Generation> gens = generator.generate(prompts, rowAdapters, params, seed);
         if (gens.size() != prompts.size()) throw new IllegalStateException("generator returned " + gens.size() + " rows for " + prompts.size());
-        int row = 0;
-        for (int e = 0; e < envs; e++)
-            for (int i : agents) {
-                int[] criticPrompt = criticTok == tok ? prompts.get(row) : cut(criticTok.encodePrompt(texts.get(row)));
-                AgentStep s = record(tok, observations.get(e).get(i), prompts.get(row), criticPrompt, gens.get(row));
-                row++;
-                out[e][i] = s;
-                actions.get(e).set(i, s.actionText());
-            }
+        for (int row = 0; row < rows.size(); row++) {
+            int e = rows.get(row)[0], i = rows.get(row)[1];
+            int[] criticPrompt = criticTok == tok ? prompts.get(row) : cut(criticTok.encodePrompt(texts.get(row)));
+            AgentStep s = record(tok, observations.get(e).get(i), prompts.get(row), criticPrompt, gens.get(row));
+            out[e][i] = s;
+            actions.get(e).set(i, s.actionText());
+        }
     }
 
     /** The first agent's prompt ids (critic's tokenizer) for an observation: what the critic reads to bootstrap V_{T+1,1}. */

@@ -224,7 +224,7 @@ public final class TrainRun implements AutoCloseable {
         TeamPolicy policy = engines.heterogeneous() ? trainer.parameters().policy(Algorithm.samplingParams(cfg))
                 : trainer.parameters().policy(Algorithm.samplingParams(cfg), rollouts.generator());
         RolloutBatch batch = Rollout.run(policy, vec,
-                cfg.episodeLength, Seeds.mix(Seeds.mix(cfg.seed, 4), iteration));
+                cfg.episodeLength, Seeds.mix(Seeds.mix(cfg.seed, 4), iteration), cfg.routerPenalty);
         long t1 = System.nanoTime();
         UpdateStats stats;
         long[] t2 = new long[1];
@@ -266,6 +266,7 @@ public final class TrainRun implements AutoCloseable {
             List<String> roles = new ArrayList<>(), prompts = new ArrayList<>(), actions = new ArrayList<>();
             for (int t = 0; t < b.steps(); t++) {
                 for (int i = 0; i < b.agents(); i++) {
+                    if (!b.acted(t, e, i)) continue; // a router left this agent out
                     roles.add(team.roles().get(i));
                     prompts.add(b.action(t, e, i).observation());
                     actions.add(b.action(t, e, i).actionText());
