@@ -72,9 +72,13 @@ public record Team(List<Profile> agents, DependencyGraph graph) {
         return prompt(i, observation, actions, new boolean[agents.size()]);
     }
 
-    /** As above; dependencies marked {@code absent} (a router left them out of this step) are not shown. */
+    /**
+     * As above; dependencies marked {@code absent} (a router left them out of this step) are not shown,
+     * nor is a router's turn: depending on the router orders an agent after the route, and the routing
+     * line itself is an instruction to the team, not content (docs/flexmg.md).
+     */
     public String prompt(int i, String observation, List<String> actions, boolean[] absent) {
-        List<PromptFormat.Turn> seen = Arrays.stream(graph.dependencies(i)).filter(j -> !absent[j])
+        List<PromptFormat.Turn> seen = Arrays.stream(graph.dependencies(i)).filter(j -> !absent[j] && !agent(j).router())
                 .mapToObj(j -> new PromptFormat.Turn(agent(j).role(), Objects.requireNonNull(actions.get(j), "action of agent " + j)))
                 .toList();
         return PromptFormat.agentPrompt(agent(i).prompt(), observation, seen, agent(i).role());

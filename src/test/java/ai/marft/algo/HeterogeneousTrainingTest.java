@@ -124,6 +124,7 @@ class HeterogeneousTrainingTest {
         }
         assertThat(TrainRunTest.metrics(tmp.resolve("mixed"))).hasSize(1);
         assertThatThrownBy(() -> new TrainRun(config("TPPO", "mixed_t", team, "--num_env_steps", "4", "--critic_model", critic), null)).isInstanceOf(InputError.class)
-                .hasMessageStartingWith(team + ": agent 'planner': field 'model': its tokenizer differs from the critic's base " + tmp.resolve("base_a"));
+                .hasMessageStartingWith("profiles " + team + ": agent 'planner' acts on " + Path.of("models/tiny-arith").toAbsolutePath()
+                        + ", whose tokenizer differs from the critic's base " + tmp.resolve("base_a") + " (critic_model)");
     }
 }

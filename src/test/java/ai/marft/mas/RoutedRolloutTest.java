@@ -50,7 +50,7 @@ class RoutedRolloutTest {
         assertThat(b.fallbacks()[0]).containsExactly(false, false, true);
         // the solver alone saw no planner turn; after a route through the planner it saw the plan
         String soloPrompt = gen.calls.get(2).prompts().get(0);
-        assertThat(soloPrompt).doesNotContain("<|im_start|>planner:").contains("<|im_start|>router: call: solver<|im_end|>");
+        assertThat(soloPrompt).doesNotContain("<|im_start|>planner:").doesNotContain("<|im_start|>router:"); // the routing line is not shown
         assertThat(gen.calls.get(2).prompts().get(1)).contains("<|im_start|>planner: plan<|im_end|>");
         // rewards: the solver was right everywhere (1); the malformed router loses the penalty
         assertThat(b.rewards()[0][0]).containsExactly(0, 0, 1);
