@@ -61,7 +61,7 @@ public final class TeamParameters implements AutoCloseable {
         this.team = team;
         List<String> bases = new ArrayList<>();
         for (int i = 0; i < team.size(); i++) bases.add(team.agent(i).model() != null ? team.agent(i).model() : cfg.modelNameOrPath);
-        this.baseModels = List.copyOf(bases);
+        this.baseModels = java.util.Collections.unmodifiableList(bases); // null where the config names no model (tests)
         // the config's context_window, within every base's own positions
         int window = cfg.contextWindow;
         for (LmEngine e : engines.distinct()) window = Math.min(window, e.model().config().maxPositions());
