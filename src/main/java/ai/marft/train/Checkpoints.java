@@ -40,19 +40,19 @@ public final class Checkpoints {
     }
 
     /**
-     * The base each role's adapter belongs to (its adapter_config.json's base_model_name_or_path), a
-     * folder that must exist: how eval rebuilds a team whose agents sit on different bases.
+     * The base each role's adapter belongs to (its adapter_config.json's base_model_name_or_path) where
+     * that names a model folder here, else {@code fallback}'s entry for the role (the profile's model
+     * or the run's): how eval rebuilds a team whose agents sit on different bases.
      */
-    public static java.util.List<Path> adapterBases(Path checkpoint, java.util.List<String> roles) {
+    public static java.util.List<Path> adapterBases(Path checkpoint, java.util.List<String> roles, java.util.List<Path> fallback) {
         Path dir = AtomicDir.requireComplete(checkpoint, "checkpoint");
         java.util.List<Path> out = new java.util.ArrayList<>();
-        for (String role : roles) {
+        for (int i = 0; i < roles.size(); i++) {
+            String role = roles.get(i);
             if (!java.nio.file.Files.isDirectory(TeamParameters.adapterDir(dir, role)))
                 throw new InputError("checkpoint " + checkpoint + " has no adapter for role '" + role + "'");
             Path base = TeamParameters.adapterBase(dir, role);
-            if (!java.nio.file.Files.isRegularFile(base.resolve("config.json")))
-                throw new InputError("checkpoint " + checkpoint + ": adapter '" + role + "' belongs to base " + base + ", which is not a model folder here (give --model)");
-            out.add(base);
+            out.add(java.nio.file.Files.isRegularFile(base.resolve("config.json")) ? base : fallback.get(i));
         }
         return out;
     }
