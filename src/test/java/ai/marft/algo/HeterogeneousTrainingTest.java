@@ -96,6 +96,29 @@ class HeterogeneousTrainingTest {
     }
 
     @Test
+    void evalCheckpointRebuildsTheTeamOnEachAdaptersBase() throws IOException {
+        Path team = profiles("../base_b");
+        Path checkpoint;
+        try (TrainRun run = new TrainRun(config("APPO", "for_eval", team, "--num_env_steps", "4"), null)) {
+            checkpoint = run.run(-1, 0, null);
+        }
+        Path data = tmp.resolve("train.json"), viaCli = tmp.resolve("cli.jsonl"), direct = tmp.resolve("direct.jsonl");
+        assertThat(ai.marft.cli.Main.run("eval", "--checkpoint", checkpoint.toString(), "--dataset", data.toString(), "--records",
+                viaCli.toString(), "--json")).isZero();
+        // the same evaluation on a team built by hand: planner's adapter on base B, solver's on base A
+        TrainConfig c = config("APPO", "for_eval", team);
+        try (TeamEngines e = TeamEngines.load(List.of(tmp.resolve("base_b"), tmp.resolve("base_a")), null)) {
+            e.agent(0).adapters().load("planner", checkpoint.resolve("planner"));
+            e.agent(1).adapters().load("solver", checkpoint.resolve("solver"));
+            ai.marft.mas.Team t = ai.marft.mas.Profiles.load(team);
+            var policy = new ai.marft.mas.TeamPolicy(t, e.generators(), ai.marft.mas.TeamPolicy.roleAdapters(t), Algorithm.samplingParams(c), Integer.MAX_VALUE);
+            new ai.marft.eval.Evaluator(policy, ai.marft.env.Tasks.grader("arith")).run(ai.marft.env.Datasets.load(data),
+                    new ai.marft.eval.EvaluatorOptions(5, 1, 0, 1, ai.marft.eval.EvaluatorOptions.DEFAULT_BATCH), null).writeJsonl(direct);
+        }
+        assertThat(Files.readAllLines(viaCli)).isEqualTo(Files.readAllLines(direct)).hasSize(5);
+    }
+
+    @Test
     void criticModelPicksTheCriticsBase() throws IOException {
         Path team = profiles("../base_b");
         Path b = tmp.resolve("base_b");
