@@ -41,11 +41,16 @@ public interface Algorithm extends AutoCloseable {
 
     /** The algorithm {@code cfg.algorithmName} names (APPO, TPPO, GRPO), fresh from {@code seed} or loaded from {@code checkpoint}. */
     static Algorithm create(LmEngine engine, Team team, TrainConfig cfg, long seed, Path checkpoint) {
-        TeamParameters params = new TeamParameters(engine, team, cfg, seed, checkpoint);
+        return create(TeamEngines.shared(engine, team.size()), team, cfg, seed, checkpoint);
+    }
+
+    /** As above for a team whose agents may sit on different bases ({@link TeamEngines}). */
+    static Algorithm create(TeamEngines engines, Team team, TrainConfig cfg, long seed, Path checkpoint) {
+        TeamParameters params = new TeamParameters(engines, team, cfg, seed, checkpoint);
         return switch (cfg.algorithmName) {
-            case "TPPO" -> new Tppo(engine, params, cfg);
-            case "GRPO" -> new Grpo(engine, params, cfg, new PpoUpdate(engine, params, cfg));
-            default -> new Appo(engine, params, cfg);
+            case "TPPO" -> new Tppo(params, cfg);
+            case "GRPO" -> new Grpo(params, cfg, new PpoUpdate(params, cfg));
+            default -> new Appo(params, cfg);
         };
     }
 }

@@ -25,33 +25,33 @@ import java.util.List;
  * the rollout; then the PPO epochs ({@link PpoUpdate}) at action level.
  */
 public final class Appo implements Algorithm {
-    private final LmEngine engine;
+    private final LmEngine engine; // the critic's base
     private final TeamParameters params;
     private final TrainConfig cfg;
     private final SamplingParams sampling;
     private final LogprobNorm norm;
     private final PpoUpdate ppo;
 
-    Appo(LmEngine engine, TeamParameters params, TrainConfig cfg) {
-        this.engine = engine;
+    Appo(TeamParameters params, TrainConfig cfg) {
+        this.engine = params.engines().critic();
         this.params = params;
         this.cfg = cfg;
         this.sampling = Algorithm.samplingParams(cfg);
         this.norm = LogprobNorm.parse(cfg.normalizationMode);
-        this.ppo = new PpoUpdate(engine, params, cfg);
+        this.ppo = new PpoUpdate(params, cfg);
     }
 
     @Override
     public Experience prepare(NDManager m, RolloutBatch b) {
         Decisions x = Decisions.of(b);
         int d = x.size();
-        // 1. values: the critic on the frozen base's state at every decision's prompt and each bootstrap prompt
-        List<int[]> prompts = new ArrayList<>(x.prompts());
+        // 1. values: the critic on its frozen base's state at every decision's prompt (in its tokenizer) and each bootstrap prompt
+        List<int[]> prompts = new ArrayList<>(x.criticPrompts());
         prompts.addAll(List.of(b.bootstrapPrompts()));
         NDArray feats = BaseFeatures.lastPromptToken(engine, m, prompts);
         double[] v = BaseFeatures.values(engine, params.critic(), feats);
         // 2. rewards, less the KL-to-base penalty when it is on
-        double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(engine, sampling, x.all(), roles(x, params), BaseFeatures.CHUNK_ROWS) : null;
+        double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(params, x, sampling) : null;
         double[][][] rewards = kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), x.unflatten(kl), cfg.klCoef);
         // 3. GAE over (step, agent), then normalisation over the rollout
         ActionBuffer buf = new ActionBuffer(x.steps(), x.envs(), x.agents());
@@ -61,15 +61,17 @@ public final class Appo implements Algorithm {
                 for (int i = 0; i < x.agents(); i++) {
                     int k = x.index(t, e, i);
                     AgentStep a = x.get(k);
+                    buf.setReward(t, e, i, rewards[t][e][i]);
+                    buf.setActed(t, e, i, a != null);
+                    if (a == null) { oldLp[k] = new double[] {0}; continue; } // a router left the agent out: never trained
                     oldLp[k] = new double[] {norm.apply(a.logprobs(), a.actionTokens().length, a.actionText())};
                     buf.record(t, e, i, v[k], oldLp[k][0]);
-                    buf.setReward(t, e, i, rewards[t][e][i]);
                 }
                 buf.setDone(t, e, b.dones()[t][e]);
             }
         for (int e = 0; e < x.envs(); e++) buf.setBootstrapValue(e, v[d + e]);
         Gae.ActionEstimates est = Gae.actionLevel(buf, cfg.gamma, cfg.gaeLambda);
-        double[][][] adv = AdvantageNorm.normalize(est.advantages(), AdvantageNorm.REFERENCE_EPS);
+        double[][][] adv = AdvantageNorm.normalize(est.advantages(), acted(x), AdvantageNorm.REFERENCE_EPS);
         // 4. one entry per decision
         double[][] values = new double[d][], returns = new double[d][], advantages = new double[d][];
         for (int t = 0; t < x.steps(); t++)
@@ -83,11 +85,13 @@ public final class Appo implements Algorithm {
         return new Experience(x, true, oldLp, values, returns, advantages, feats.get("0:{}", d), kl);
     }
 
-    /** The adapter (role) of each decision's agent. */
-    static List<String> roles(Decisions x, TeamParameters params) {
-        List<String> out = new ArrayList<>(x.size());
-        for (int d = 0; d < x.size(); d++) out.add(params.team().roles().get(x.agentOf(d)));
-        return out;
+    /** [t][e][i] whether the agent acted. */
+    static boolean[][][] acted(Decisions x) {
+        boolean[][][] a = new boolean[x.steps()][x.envs()][x.agents()];
+        for (int t = 0; t < x.steps(); t++)
+            for (int e = 0; e < x.envs(); e++)
+                for (int i = 0; i < x.agents(); i++) a[t][e][i] = x.acted(x.index(t, e, i));
+        return a;
     }
 
     @Override

@@ -11,50 +11,52 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The KL-to-base estimates of a rollout, per decision or per token, for the {@code kl_coef} penalty
- * ({@link ai.marft.rl.KlPenalty}).
- * Both log-probs are taken under the tempered distribution WITHOUT the top-k / top-p filters: under the
- * filtered one, a sampled token outside the base's top-k has log-prob −1e9 and one such sample would
- * swamp GAE (the estimate then has no cliff: both sides are finite for every token).
+ * The KL-to-base estimates of a rollout, per token or per decision, for the {@code kl_coef} penalty
+ * ({@link ai.marft.rl.KlPenalty}). Both log-probs are taken under the tempered distribution WITHOUT the
+ * top-k / top-p filters: under the filtered one, a sampled token outside the base's top-k has log-prob
+ * −1e9 and one such sample would swamp GAE (the estimate then has no cliff: both sides are finite for
+ * every token). Each agent's decisions are scored on its own base: the agent with its adapter (the
+ * tensor library's scorer, no gradient), the base through the engine's no-grad fused forward.
  */
 final class BaseKl {
     private BaseKl() {}
 
-    /**
-     * For each decision, Σ over the action's tokens of log π_agent(a|o) − log π_base(a|o), both scored
-     * without gradient, {@code chunkRows} decisions per forward (APPO's per-action estimate).
-     *
-     * @param roles the adapter of each decision's agent
-     */
-    static double[] perDecision(LmEngine engine, SamplingParams sampling, List<AgentStep> decisions, List<String> roles, int chunkRows) {
-        double[][] tokens = perToken(engine, sampling, decisions, roles, chunkRows);
+    /** Per decision, Σ over its tokens of log π_agent − log π_base (0 for an agent that did not act): APPO's and GRPO's estimate. */
+    static double[] perDecision(TeamParameters params, Decisions x, SamplingParams sampling) {
+        double[][] tokens = perToken(params, x, sampling);
         double[] kl = new double[tokens.length];
-        for (int d = 0; d < kl.length; d++) for (double x : tokens[d]) kl[d] += x;
+        for (int d = 0; d < kl.length; d++) for (double v : tokens[d]) kl[d] += v;
         return kl;
     }
 
-    /** For each decision and action token, log π_agent(a_k|o, a_<k) − log π_base(a_k|o, a_<k) (TPPO's per-token estimate). */
-    static double[][] perToken(LmEngine engine, SamplingParams sampling, List<AgentStep> decisions, List<String> roles, int chunkRows) {
+    /** Per decision and action token, log π_agent(a_k | o, a_&lt;k) − log π_base(a_k | o, a_&lt;k) (empty for an agent that did not act): TPPO's. */
+    static double[][] perToken(TeamParameters params, Decisions x, SamplingParams sampling) {
+        double[][] kl = new double[x.size()][0];
+        for (int agent = 0; agent < x.agents(); agent++) { // one adapter per scoring call
+            List<Integer> mine = new ArrayList<>();
+            for (int d = agent; d < x.size(); d += x.agents()) if (x.acted(d)) mine.add(d);
+            double[][] r = agentTokens(params.engines().agent(agent), params.team().roles().get(agent),
+                    mine.stream().map(x::get).toList(), sampling);
+            for (int k = 0; k < r.length; k++) kl[mine.get(k)] = r[k];
+        }
+        return kl;
+    }
+
+    /** One agent's decisions (its adapter {@code role} on its base {@code engine}): per token, log π_agent − log π_base. */
+    static double[][] agentTokens(LmEngine engine, String role, List<AgentStep> steps, SamplingParams sampling) {
         SamplingParams tempered = new SamplingParams(sampling.maxNewTokens(), sampling.temperature(), 0, 1.0);
-        double[][] kl = new double[decisions.size()][];
-        List<Integer> order = new ArrayList<>();
-        for (int d = 0; d < decisions.size(); d++) order.add(d);
-        // one adapter per scoring call: group the decisions by agent
-        order.sort((a, b) -> roles.get(a).compareTo(roles.get(b)));
-        for (int s = 0; s < order.size(); ) {
-            String role = roles.get(order.get(s));
-            int e = s;
-            while (e < order.size() && e - s < chunkRows && roles.get(order.get(e)).equals(role)) e++;
-            List<Integer> chunk = order.subList(s, e);
-            List<int[]> prompts = chunk.stream().map(d -> decisions.get(d).promptTokens()).toList();
-            List<int[]> actions = chunk.stream().map(d -> decisions.get(d).actionTokens()).toList();
-            float[][] agent = score(engine, prompts, actions, role, tempered), base = score(engine, prompts, actions, null, tempered);
+        double[][] kl = new double[steps.size()][];
+        for (int s = 0; s < steps.size(); s += BaseFeatures.CHUNK_ROWS) {
+            List<AgentStep> chunk = steps.subList(s, Math.min(steps.size(), s + BaseFeatures.CHUNK_ROWS));
+            List<int[]> prompts = chunk.stream().map(AgentStep::promptTokens).toList();
+            List<int[]> actions = chunk.stream().map(AgentStep::actionTokens).toList();
+            float[][] policy = score(engine, prompts, actions, role, tempered);
+            float[][] base = engine.baseForward(prompts, actions, false, tempered, true).actionLogprobs();
             for (int k = 0; k < chunk.size(); k++) {
-                double[] d = new double[agent[k].length];
-                for (int j = 0; j < d.length; j++) d[j] = (double) agent[k][j] - base[k][j];
-                kl[chunk.get(k)] = d;
+                double[] r = new double[actions.get(k).length];
+                for (int j = 0; j < r.length; j++) r[j] = (double) policy[k][j] - base[k][j];
+                kl[s + k] = r;
             }
-            s = e;
         }
         return kl;
     }

@@ -10,7 +10,10 @@ import java.util.List;
  * A rollout's decisions flattened in acting order: decision d = {@link #index}(t, e, i) is agent i's
  * action in environment e at joint step t, so each environment step (t, e) is one row of
  * {@code agents} consecutive decisions and GAE's backward pass over (t, i) runs over d in order.
- * Every algorithm reads the rollout through this one index.
+ * Every algorithm reads the rollout through this one index. With a router, a decision is absent
+ * (null) when its agent did not act: {@link #of(int[], int)} leaves it out, so no update touches it, and
+ * the per-decision views ({@link #prompts()}, {@link #actions()}, ...) show the row's first decision in
+ * its place (a stand-in that keeps arrays aligned; its values are never used).
  */
 public record Decisions(int steps, int envs, int agents, List<AgentStep> all) {
     /** The decisions of {@code b}, flattened. */
@@ -19,7 +22,7 @@ public record Decisions(int steps, int envs, int agents, List<AgentStep> all) {
         for (int t = 0; t < b.steps(); t++)
             for (int e = 0; e < b.envs(); e++)
                 for (int i = 0; i < b.agents(); i++) all.add(b.action(t, e, i));
-        return new Decisions(b.steps(), b.envs(), b.agents(), List.copyOf(all));
+        return new Decisions(b.steps(), b.envs(), b.agents(), java.util.Collections.unmodifiableList(all));
     }
 
     /** The flat index of agent i's decision in environment e at step t. */
@@ -49,8 +52,28 @@ public record Decisions(int steps, int envs, int agents, List<AgentStep> all) {
         return all.size();
     }
 
+    /** Decision d; null when its agent did not act. */
     public AgentStep get(int d) {
         return all.get(d);
+    }
+
+    /** Whether decision d's agent acted. */
+    public boolean acted(int d) {
+        return all.get(d) != null;
+    }
+
+    /** Decision d, or when absent the first decision of its row (the router's, which always acts). */
+    AgentStep stand(int d) {
+        AgentStep a = all.get(d);
+        if (a != null) return a;
+        int row = d / agents;
+        for (int k = row * agents; k < row * agents + agents; k++) if (all.get(k) != null) return all.get(k);
+        throw new IllegalStateException("no agent acted in row " + row);
+    }
+
+    /** Whether any decision is absent. */
+    public boolean routed() {
+        return all.contains(null);
     }
 
     /** Environment-step rows (t, e): the unit PPO shuffles into minibatches. */
@@ -58,27 +81,35 @@ public record Decisions(int steps, int envs, int agents, List<AgentStep> all) {
         return steps * envs;
     }
 
-    /** Decisions of the given rows: all agents' ({@code agent} &lt; 0) or one agent's, row by row. */
+    /** Decisions of the given rows that acted: all agents' ({@code agent} &lt; 0) or one agent's, row by row. */
     public int[] of(int[] rows, int agent) {
         int per = agent < 0 ? agents : 1;
-        int[] out = new int[rows.length * per];
-        for (int r = 0; r < rows.length; r++)
-            for (int k = 0; k < per; k++) out[r * per + k] = rows[r] * agents + (agent < 0 ? k : agent);
-        return out;
+        java.util.stream.IntStream.Builder out = java.util.stream.IntStream.builder();
+        for (int row : rows)
+            for (int k = 0; k < per; k++) {
+                int d = row * agents + (agent < 0 ? k : agent);
+                if (all.get(d) != null) out.add(d);
+            }
+        return out.build().toArray();
     }
 
     public List<int[]> prompts() {
-        return all.stream().map(AgentStep::promptTokens).toList();
+        return java.util.stream.IntStream.range(0, size()).mapToObj(d -> stand(d).promptTokens()).toList();
+    }
+
+    /** Each decision's prompt in the critic's tokenizer (the agent's own ids when it shares the critic's base). */
+    public List<int[]> criticPrompts() {
+        return java.util.stream.IntStream.range(0, size()).mapToObj(d -> stand(d).criticPromptTokens()).toList();
     }
 
     public List<int[]> actions() {
-        return all.stream().map(AgentStep::actionTokens).toList();
+        return java.util.stream.IntStream.range(0, size()).mapToObj(d -> stand(d).actionTokens()).toList();
     }
 
     /** The longest action, in tokens (at least 1). */
     public int longestAction() {
         int n = 1;
-        for (AgentStep a : all) n = Math.max(n, a.actionTokens().length);
+        for (AgentStep a : all) if (a != null) n = Math.max(n, a.actionTokens().length);
         return n;
     }
 }

@@ -5,7 +5,6 @@ import ai.marft.config.TrainConfig;
 import ai.marft.env.QaEnv;
 import ai.marft.mas.RolloutBatch;
 import ai.marft.mas.TeamPolicy;
-import ai.marft.lm.LmEngine;
 import ai.marft.rl.GroupAdvantages;
 import ai.marft.rl.KlPenalty;
 
@@ -31,13 +30,11 @@ import java.util.Map;
 public final class Grpo implements Algorithm {
     private static final double GROUP_EPS = 1e-8;
 
-    private final LmEngine engine;
     private final TeamParameters params;
     private final TrainConfig cfg;
     private final PpoUpdate ppo;
 
-    Grpo(LmEngine engine, TeamParameters params, TrainConfig cfg, PpoUpdate ppo) {
-        this.engine = engine;
+    Grpo(TeamParameters params, TrainConfig cfg, PpoUpdate ppo) {
         this.params = params;
         this.cfg = cfg;
         this.ppo = ppo;
@@ -49,7 +46,7 @@ public final class Grpo implements Algorithm {
         Decisions x = Decisions.of(b);
         // the KL-to-base penalty goes into the rewards, per action as MARFT-A's, before the outcomes are grouped
         double[] kl = cfg.klCoef > 0
-                ? BaseKl.perDecision(engine, Algorithm.samplingParams(cfg), x.all(), Appo.roles(x, params), BaseFeatures.CHUNK_ROWS) : null;
+                ? BaseKl.perDecision(params, x, Algorithm.samplingParams(cfg)) : null;
         double[] outcome = outcomes(b, kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), x.unflatten(kl), cfg.klCoef));
         List<GroupAdvantages.Key> keys = new ArrayList<>(x.size());
         for (int t = 0; t < x.steps(); t++)
@@ -60,10 +57,15 @@ public final class Grpo implements Algorithm {
                             + QaEnv.PROBLEM + "' or '" + QaEnv.STEP + "' (step " + t + ", env " + e + ")");
                 for (int i = 0; i < x.agents(); i++) keys.add(new GroupAdvantages.Key(problem, i, turn));
             }
-        double[] adv = GroupAdvantages.compute(keys, outcome, GROUP_EPS);
+        // groups of the decisions that acted only (a router may leave agents out)
+        List<Integer> acted = new ArrayList<>();
+        for (int k = 0; k < x.size(); k++) if (x.acted(k)) acted.add(k);
+        double[] some = GroupAdvantages.compute(acted.stream().map(keys::get).toList(), acted.stream().mapToDouble(k -> outcome[k]).toArray(), GROUP_EPS);
+        double[] adv = new double[x.size()];
+        for (int q = 0; q < some.length; q++) adv[acted.get(q)] = some[q];
         double[][] oldLp = new double[x.size()][], advantages = new double[x.size()][];
         for (int k = 0; k < x.size(); k++) {
-            float[] lp = x.get(k).logprobs();
+            float[] lp = x.acted(k) ? x.get(k).logprobs() : new float[0];
             oldLp[k] = new double[lp.length];
             for (int j = 0; j < lp.length; j++) oldLp[k][j] = lp[j];
             advantages[k] = new double[lp.length];

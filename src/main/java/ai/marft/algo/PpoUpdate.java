@@ -33,7 +33,7 @@ public final class PpoUpdate {
     /** Value clip range standing for "no clipping" (use_clipped_value_loss false). */
     private static final double NO_VALUE_CLIP = 1e30;
 
-    private final LmEngine engine;
+    private final TeamEngines engines;
     private final TeamParameters params;
     private final TrainConfig cfg;
     private final SamplingParams sampling;
@@ -42,8 +42,9 @@ public final class PpoUpdate {
     private final AgentSchedule schedule;
     private final boolean joint;
 
-    public PpoUpdate(LmEngine engine, TeamParameters params, TrainConfig cfg) {
-        this.engine = engine;
+    /** Scores each agent's decisions on its own base ({@link TeamParameters#engines()}), the critic on the critic's. */
+    public PpoUpdate(TeamParameters params, TrainConfig cfg) {
+        this.engines = params.engines();
         this.params = params;
         this.cfg = cfg;
         this.sampling = Algorithm.samplingParams(cfg);
@@ -67,12 +68,13 @@ public final class PpoUpdate {
         int agents = x.decisions().agents();
         UpdateStats s = new UpdateStats(agents);
         if (x.klToBase() != null) s.setKlToBase(x.decisions(), x.klToBase());
-        int[] trained = globalStep >= cfg.warmupSteps ? schedule.trainedAgents(globalStep) : new int[0];
+        int[] scheduled = globalStep >= cfg.warmupSteps ? schedule.trainedAgents(globalStep) : new int[0];
         boolean[] seenFirst = new boolean[agents];
         Random shuffle = new Random(shuffleSeed);
         for (int epoch = 0; epoch < cfg.ppoEpoch; epoch++)
             for (int[] rows : Minibatches.split(x.decisions().rows(), cfg.numMiniBatch, shuffle)) {
                 if (withCritic) s.addCritic(criticStep(x, x.decisions().of(rows, -1)));
+                int[] trained = present(x, rows, scheduled); // a router may have left an agent out of every row of the minibatch
                 PolicyStep[] steps = new PolicyStep[trained.length];
                 for (int k = 0; k < trained.length; k++) {
                     int i = trained[k];
@@ -88,6 +90,11 @@ public final class PpoUpdate {
         return s;
     }
 
+    /** The scheduled agents that acted in at least one of the rows. */
+    private static int[] present(Experience x, int[] rows, int[] scheduled) {
+        return java.util.Arrays.stream(scheduled).filter(i -> x.decisions().of(rows, i).length > 0).toArray();
+    }
+
     /** Clipped value loss over the minibatch's entries; clip, Adam step. */
     CriticStep criticStep(Experience x, int[] decisions) {
         int total = x.entries(decisions), width = (int) x.criticFeatures().getShape().get(1);
@@ -95,7 +102,7 @@ public final class PpoUpdate {
         for (int[] chunk : Minibatches.chunks(decisions, cfg.gradientCpSteps)) {
             double weight = (double) x.entries(chunk) / total;
             Shape shape = new Shape(chunk.length, width);
-            try (NDManager m = engine.model().manager().newSubManager();
+            try (NDManager m = engines.critic().model().manager().newSubManager();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray feats = x.criticFeatures().get(Owned.of(m.create(chunk)));
                 feats.attach(m); // a gather belongs to its source's (iteration) manager; free it with this chunk
@@ -118,6 +125,7 @@ public final class PpoUpdate {
      */
     PolicyStep accumulatePolicy(Experience x, int[] decisions, int agent, double scale) {
         String role = params.team().roles().get(agent);
+        LmEngine engine = engines.agent(agent); // the agent's own base
         int total = x.entries(decisions);
         double loss = 0, entropy = 0, kl = 0, clip = 0, maxDev = 0;
         for (int[] chunk : Minibatches.chunks(decisions, cfg.gradientCpSteps)) {

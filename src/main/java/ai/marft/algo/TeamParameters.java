@@ -20,9 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything an algorithm trains, and its files: per agent a LoRA adapter on the shared frozen base
- * (registered in the engine under the agent's role) with its own AdamW, and the critic
- * ({@link ValueHead} over the frozen base's hidden states, no copy of the base) with Adam. Every
+ * Everything an algorithm trains, and its files: per agent a LoRA adapter on its own frozen base
+ * (registered in that base's engine under the agent's role, {@link TeamEngines}) with its own AdamW,
+ * and the critic ({@link ValueHead} over the critic base's hidden states, no copy of the base) with
+ * Adam. Each adapter's adapter_config.json names its base ({@code base_model_name_or_path}). Every
  * algorithm holds one, so a checkpoint of any algorithm loads into the others. Layout inside a
  * checkpoint folder:
  * <pre>
@@ -36,9 +37,9 @@ public final class TeamParameters implements AutoCloseable {
     public static final String OPTIMIZER = "optimizer";
     private static final String VALUE_HEAD = "value_head.safetensors";
 
-    private final LmEngine engine;
+    private final TeamEngines engines;
     private final Team team;
-    private final String baseModel;
+    private final List<String> baseModels;
     private final int contextWindow;
     private final ValueHead critic;
     private final AdamW criticOpt;
@@ -50,29 +51,46 @@ public final class TeamParameters implements AutoCloseable {
      * optimizer states.
      */
     public TeamParameters(LmEngine engine, Team team, TrainConfig cfg, long seed, Path checkpoint) {
-        this.engine = engine;
+        this(TeamEngines.shared(engine, team.size()), team, cfg, seed, checkpoint);
+    }
+
+    /** As above, each agent's adapter on its own base of {@code engines}, the critic on the critic's base. */
+    public TeamParameters(TeamEngines engines, Team team, TrainConfig cfg, long seed, Path checkpoint) {
+        if (engines.agents() != team.size()) throw new IllegalArgumentException(engines.agents() + " agent engines for " + team.size() + " agents");
+        this.engines = engines;
         this.team = team;
-        this.baseModel = cfg.modelNameOrPath;
-        // the config's context_window, within the model's own positions
-        this.contextWindow = Math.min(cfg.contextWindow, engine.model().config().maxPositions());
-        int hidden = engine.model().config().hidden();
+        List<String> bases = new ArrayList<>();
+        for (int i = 0; i < team.size(); i++) bases.add(team.agent(i).model() != null ? team.agent(i).model() : cfg.modelNameOrPath);
+        this.baseModels = java.util.Collections.unmodifiableList(bases); // null where the config names no model (tests)
+        // the config's context_window, within every base's own positions
+        int window = cfg.contextWindow;
+        for (LmEngine e : engines.distinct()) window = Math.min(window, e.model().config().maxPositions());
+        this.contextWindow = window;
+        LmEngine criticBase = engines.critic();
+        int hidden = criticBase.model().config().hidden();
         List<String> roles = team.roles();
         for (String role : roles)
             if (role.equals(OPTIMIZER)) throw new InputError(cfg.profilePath + ": role name '" + role + "' is reserved in checkpoints");
+        if ("TPPO".equals(cfg.algorithmName))
+            for (int i = 0; i < roles.size(); i++)
+                if (!engines.sharesCriticTokenizer(i))
+                    throw new InputError("profiles " + cfg.profilePath + ": agent '" + roles.get(i) + "' acts on " + engines.base(i)
+                            + ", whose tokenizer differs from the critic's base " + engines.criticBase() + " (critic_model): TPPO's token-level critic "
+                            + "reads each agent's action ids, so every agent must share the critic's tokenizer (APPO and GRPO take any)");
         if (checkpoint == null) {
             LoraConfig lora = new LoraConfig(cfg.loraR, cfg.loraAlpha, cfg.loraTargets.stream().map(LoraTarget::of).toList());
             for (int i = 0; i < roles.size(); i++) {
-                if (cfg.loadPath != null) engine.adapters().load(roles.get(i), warmStart(Path.of(cfg.loadPath), roles.get(i)));
-                else engine.adapters().create(roles.get(i), lora, Seeds.mix(seed, i));
+                if (cfg.loadPath != null) engines.agent(i).adapters().load(roles.get(i), warmStart(Path.of(cfg.loadPath), roles.get(i)));
+                else engines.agent(i).adapters().create(roles.get(i), lora, Seeds.mix(seed, i));
             }
-            critic = ValueHead.create(engine.model().manager(), hidden, Seeds.mix(seed, roles.size()));
+            critic = ValueHead.create(criticBase.model().manager(), hidden, Seeds.mix(seed, roles.size()));
         } else {
-            for (String role : roles) engine.adapters().load(role, adapterDir(checkpoint, role));
-            critic = ValueHead.load(engine.model().manager(), hidden, checkpoint.resolve(VALUE_HEAD));
+            for (int i = 0; i < roles.size(); i++) engines.agent(i).adapters().load(roles.get(i), adapterDir(checkpoint, roles.get(i)));
+            critic = ValueHead.load(criticBase.model().manager(), hidden, checkpoint.resolve(VALUE_HEAD));
         }
         criticOpt = new AdamW(critic.parameters(), cfg.criticLr, 0.9, 0.999, cfg.optiEps, 0);
-        for (String role : roles)
-            agentOpts.add(new AdamW(engine.adapters().get(role).parameters(), cfg.lr, 0.9, 0.999, cfg.optiEps, cfg.weightDecay));
+        for (int i = 0; i < roles.size(); i++)
+            agentOpts.add(new AdamW(engines.agent(i).adapters().get(roles.get(i)).parameters(), cfg.lr, 0.9, 0.999, cfg.optiEps, cfg.weightDecay));
         if (checkpoint != null) {
             criticOpt.load(criticOptimizer(checkpoint));
             for (int i = 0; i < roles.size(); i++) agentOpts.get(i).load(agentOptimizer(checkpoint, roles.get(i)));
@@ -81,12 +99,18 @@ public final class TeamParameters implements AutoCloseable {
 
     /** The team acting with the trained adapters under {@code sampling}, prompts cut to the context window. */
     public TeamPolicy policy(SamplingParams sampling) {
-        return policy(sampling, engine);
+        return new TeamPolicy(team, engines.generators(), TeamPolicy.roleAdapters(team), sampling, contextWindow);
     }
 
-    /** The same team generating through {@code generator} (e.g. rollout servers), adapters named after the roles. */
+    /** The same team generating through {@code generator} (e.g. rollout servers; one base only), adapters named after the roles. */
     public TeamPolicy policy(SamplingParams sampling, TextGenerator generator) {
+        if (engines.heterogeneous()) throw new IllegalStateException("one generator for a team on several bases");
         return new TeamPolicy(team, generator, TeamPolicy.roleAdapters(team), sampling, contextWindow);
+    }
+
+    /** The bases: each agent's engine and the critic's. */
+    public TeamEngines engines() {
+        return engines;
     }
 
     public Team team() {
@@ -117,7 +141,7 @@ public final class TeamParameters implements AutoCloseable {
         Files.createDirectories(dir.resolve(OPTIMIZER));
         for (int i = 0; i < team.size(); i++) {
             String role = team.roles().get(i);
-            engine.adapters().get(role).save(adapterDir(dir, role), baseModel);
+            engines.agent(i).adapters().get(role).save(adapterDir(dir, role), baseModels.get(i));
             agentOpts.get(i).save(agentOptimizer(dir, role));
         }
         critic.save(dir.resolve(VALUE_HEAD));
@@ -143,6 +167,22 @@ public final class TeamParameters implements AutoCloseable {
         if (!Files.isRegularFile(dir.resolve("adapter_config.json")))
             throw new InputError("load_path " + loadPath + ": no PEFT adapter for role '" + role + "' (expected " + dir + "/adapter_config.json)");
         return dir;
+    }
+
+    /**
+     * The base an adapter of a checkpoint belongs to: its adapter_config.json's base_model_name_or_path
+     * (as training wrote it; a relative path is from where training ran).
+     */
+    public static Path adapterBase(Path checkpoint, String role) {
+        Path f = adapterDir(checkpoint, role).resolve("adapter_config.json");
+        try {
+            com.fasterxml.jackson.databind.JsonNode base = ai.marft.Json.MAPPER.readTree(f.toFile()).get("base_model_name_or_path");
+            if (base == null || !base.isTextual() || base.asText().isBlank())
+                throw new InputError(f + ": field 'base_model_name_or_path' must name the adapter's base model");
+            return Path.of(base.asText());
+        } catch (IOException e) {
+            throw new InputError(f + ": cannot read the adapter's config (" + e.getMessage().lines().findFirst().orElse("") + ")");
+        }
     }
 
     public static Path adapterDir(Path checkpoint, String role) {

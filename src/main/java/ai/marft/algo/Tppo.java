@@ -28,11 +28,11 @@ public final class Tppo implements Algorithm {
     private final TrainConfig cfg;
     private final PpoUpdate ppo;
 
-    Tppo(LmEngine engine, TeamParameters params, TrainConfig cfg) {
-        this.engine = engine;
+    Tppo(TeamParameters params, TrainConfig cfg) {
+        this.engine = params.engines().critic(); // every agent shares its tokenizer (TeamParameters checks)
         this.params = params;
         this.cfg = cfg;
-        this.ppo = new PpoUpdate(engine, params, cfg);
+        this.ppo = new PpoUpdate(params, cfg);
     }
 
     @Override
@@ -40,11 +40,11 @@ public final class Tppo implements Algorithm {
         Decisions x = Decisions.of(b);
         int d = x.size(), width = x.longestAction();
         // 1. values at every action token, and at each environment's bootstrap prompt
-        NDArray feats = BaseFeatures.actionPositions(engine, m, x.prompts(), x.actions(), width);
+        NDArray feats = BaseFeatures.actionPositions(engine, m, x.criticPrompts(), x.actions(), width);
         double[] v = BaseFeatures.values(engine, params.critic(), feats); // [D * width]
         double[] boot = BaseFeatures.values(engine, params.critic(), BaseFeatures.lastPromptToken(engine, m, List.of(b.bootstrapPrompts())));
         // 2. the per-token KL-to-base penalty when it is on: each token's reward loses kl_coef x its log ratio
-        double[][] kl = cfg.klCoef > 0 ? BaseKl.perToken(engine, Algorithm.samplingParams(cfg), x.all(), Appo.roles(x, params), BaseFeatures.CHUNK_ROWS) : null;
+        double[][] kl = cfg.klCoef > 0 ? BaseKl.perToken(params, x, Algorithm.samplingParams(cfg)) : null;
         // 3. token-level GAE over (step, agent, token), normalised over the valid tokens
         TokenBuffer buf = new TokenBuffer(x.steps(), x.envs(), x.agents(), width);
         for (int t = 0; t < x.steps(); t++)
@@ -52,11 +52,13 @@ public final class Tppo implements Algorithm {
                 for (int i = 0; i < x.agents(); i++) {
                     int k = x.index(t, e, i);
                     AgentStep a = x.get(k);
+                    buf.setReward(t, e, i, b.rewards()[t][e][i]);
+                    buf.setActed(t, e, i, a != null);
+                    if (a == null) continue; // a router left the agent out: never trained
                     int len = a.actionTokens().length;
                     float[] tv = new float[len];
                     for (int j = 0; j < len; j++) tv[j] = (float) v[k * width + j];
                     buf.record(t, e, i, len, tv, a.logprobs());
-                    buf.setReward(t, e, i, b.rewards()[t][e][i]);
                     if (kl != null) buf.setTokenRewards(t, e, i, java.util.Arrays.stream(kl[k]).map(logRatio -> -cfg.klCoef * logRatio).toArray());
                 }
                 buf.setDone(t, e, b.dones()[t][e]);
@@ -69,7 +71,7 @@ public final class Tppo implements Algorithm {
         for (int t = 0; t < x.steps(); t++)
             for (int e = 0; e < x.envs(); e++)
                 for (int i = 0; i < x.agents(); i++) {
-                    int k = x.index(t, e, i), len = x.get(k).actionTokens().length;
+                    int k = x.index(t, e, i), len = x.acted(k) ? x.get(k).actionTokens().length : 0;
                     oldLp[k] = new double[len];
                     values[k] = new double[len];
                     for (int j = 0; j < len; j++) {

@@ -49,7 +49,10 @@ public final class UpdateStats {
     void setKlToBase(Decisions decisions, double[] perDecision) {
         int agents = loss.length;
         klToBase = new double[agents];
-        for (int d = 0; d < perDecision.length; d++) klToBase[decisions.agentOf(d)] += perDecision[d] / (perDecision.length / agents);
+        int[] acted = new int[agents];
+        for (int d = 0; d < perDecision.length; d++) if (decisions.acted(d)) acted[decisions.agentOf(d)]++;
+        for (int d = 0; d < perDecision.length; d++)
+            if (decisions.acted(d)) klToBase[decisions.agentOf(d)] += perDecision[d] / acted[decisions.agentOf(d)]; // mean over the agent's own decisions
     }
 
     /** Whether agent i took part in this update's policy phase. */

@@ -4,7 +4,7 @@ import ai.marft.InputError;
 import ai.marft.Json;
 import ai.marft.env.Datasets;
 import ai.marft.env.Problem;
-import ai.marft.lm.LmEngine;
+import ai.marft.algo.TeamEngines;
 import ai.marft.lm.SamplingParams;
 import ai.marft.mas.Profiles;
 import ai.marft.mas.Team;
@@ -73,9 +73,10 @@ public final class EvalCommand implements Runnable {
         TrainConfig trained = checkpoint != null ? Checkpoints.readConfig(checkpoint) : new TrainConfig();
         Path modelDir = model != null ? model : checkpoint != null ? Path.of(trained.modelNameOrPath) : null;
         Path profilesFile = profiles != null ? profiles : checkpoint != null ? Path.of(trained.profilePath) : null;
-        if (modelDir == null) throw new InputError("--model is required (or --checkpoint of a run that names its model)");
         if (profilesFile == null) throw new InputError("--profiles is required (or --checkpoint of a run that names its profiles)");
         Team team = Profiles.load(profilesFile);
+        boolean everyAgentNamesItsModel = team.agents().stream().allMatch(p -> p.model() != null);
+        if (modelDir == null && !everyAgentNamesItsModel) throw new InputError("--model is required (or --checkpoint of a run that names its model)");
         List<Problem> problems = Datasets.load(dataset);
         if (n != null && n > problems.size()) throw new InputError("--n " + n + ": the dataset " + dataset + " has only " + problems.size() + " problems");
         String taskName = task != null ? task : checkpoint != null ? trained.envName : Tasks.infer(problems);
@@ -89,13 +90,17 @@ public final class EvalCommand implements Runnable {
                 temperature != null ? temperature : trained.temperature, topK != null ? topK : trained.topK, trained.topP);
         EvaluatorOptions options = new EvaluatorOptions(n != null ? n : problems.size(), samples, seed, horizon, batch);
         RunFolder.requireWritableFile(records, "--records"); // before the model loads: a bad path must not cost an evaluation
-        try (LmEngine engine = device.load(modelDir)) {
+        // Flex-MG: each agent on its own base; a checkpoint's adapters on the base each one records (unless --model overrides the run's)
+        List<Path> configured = TeamEngines.basesOf(team, modelDir);
+        List<Path> bases = checkpoint != null && model == null ? Checkpoints.adapterBases(checkpoint, team.roles(), configured) : configured;
+        try (TeamEngines engines = TeamEngines.load(bases, null, device.device())) {
             List<String> adapters = TeamPolicy.baseModel(team);
             if (checkpoint != null) {
-                Checkpoints.loadAdapters(engine, team.roles(), checkpoint);
+                for (int i = 0; i < team.size(); i++) Checkpoints.loadAdapters(engines.agent(i), List.of(team.roles().get(i)), checkpoint);
                 adapters = TeamPolicy.roleAdapters(team);
             }
-            EvalReport report = new Evaluator(new TeamPolicy(team, engine, adapters, params), grader).run(problems, options, System.err);
+            TeamPolicy policy = new TeamPolicy(team, engines.generators(), adapters, params, Integer.MAX_VALUE);
+            EvalReport report = new Evaluator(policy, grader).run(problems, options, System.err);
             report.writeJsonl(records);
             System.err.println("marft eval: task " + taskName + "; per-episode records in " + records);
             if (json) System.out.println(Json.MAPPER.valueToTree(report.toJson()).toString());

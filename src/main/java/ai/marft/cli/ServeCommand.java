@@ -66,6 +66,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
         TeamModel teamModel = checkpoint == null ? null
                 : new TeamModel(Profiles.load(profiles != null ? profiles : checkpoint.profiles()), checkpoint);
+        if (teamModel != null) checkpoint.requireOneBase(teamModel.team().roles(), modelDir);
         String name = servedName != null ? servedName : modelDir.toAbsolutePath().normalize().getFileName().toString();
         try (LmEngine engine = device.load(modelDir);
              OpenAiServer server = OpenAiServer.start(engine, modelDir,

@@ -22,8 +22,14 @@ public final class TrainConfig {
     public String algorithmName = "APPO";
     @Opt(help = "base model folder (Hugging Face layout: config.json, safetensors, tokenizer.json)")
     public String modelNameOrPath;
-    @Opt(help = "profiles file: JSON array of {role, prompt, with_answer[, depends_on]}")
+    @Opt(help = "profiles file: JSON array of {role, prompt, with_answer[, depends_on, model, router, default_route]} (docs/flexmg.md)")
     public String profilePath;
+    @Opt(help = "base model folder whose hidden states the critic reads when agents sit on different bases (default: the first agent's base)",
+            ref = Ref.OURS)
+    public String criticModel;
+    @Opt(help = "reward added to a router's decision when its routing action does not parse (the default route is taken; docs/flexmg.md)",
+            ref = Ref.OURS)
+    public double routerPenalty = -0.1;
     @Opt(help = "training problems: JSON array or JSONL of {problem, final_answer}")
     public String datasetPath;
     @Opt(help = "task whose grader scores answers: arith, or math (math_env is the reference's name)",

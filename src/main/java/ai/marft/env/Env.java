@@ -18,7 +18,7 @@ public interface Env {
      * Applies one joint action. Calling it after the episode is done, without {@link #reset()}, is
      * an {@link IllegalStateException}.
      *
-     * @param actions one action text per agent, acting order
+     * @param actions one action text per agent, acting order; null for an agent a router left out of the step
      */
     StepResult step(List<String> actions);
 }

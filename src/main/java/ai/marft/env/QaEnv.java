@@ -81,6 +81,7 @@ public final class QaEnv implements Env {
         int correct = 0;
         List<PromptFormat.Turn> turns = new ArrayList<>();
         for (int i = 0; i < roles.size(); i++) {
+            if (actions.get(i) == null) continue; // a router left this agent out of the step: no turn, no answer
             turns.add(new PromptFormat.Turn(roles.get(i), actions.get(i)));
             if (!withAnswer[i]) continue;
             answers[i] = grader.extract(actions.get(i));

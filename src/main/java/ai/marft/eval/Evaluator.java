@@ -85,7 +85,8 @@ public final class Evaluator {
             List<Episode> running = new ArrayList<>();
             for (int k = 0; k < active.size(); k++) {
                 Episode ep = active.get(k);
-                StepResult r = ep.env().step(Arrays.stream(steps[k]).map(AgentStep::actionText).toList());
+                // null: a router left the agent out of this step
+                StepResult r = ep.env().step(Arrays.stream(steps[k]).map(a -> a == null ? null : a.actionText()).toList());
                 count(tally, steps[k], r);
                 if (!r.done()) running.add(new Episode(ep.index(), ep.sample(), ep.env(), r.observations()));
                 else records[ep.index() * options.samples() + ep.sample()] = finish(tally, ep, r);
@@ -105,6 +106,7 @@ public final class Evaluator {
     private void count(Tally tally, AgentStep[] steps, StepResult r) {
         List<?> answers = (List<?>) r.info().get(QaEnv.ANSWERS);
         for (int i = 0; i < steps.length; i++) {
+            if (steps[i] == null) continue;
             tally.tokens += steps[i].actionTokens().length;
             tally.acted[i]++;
             boolean ok = graded[i] ? answers.get(i) != null : !steps[i].actionText().isBlank() && steps[i].endedWithEos();

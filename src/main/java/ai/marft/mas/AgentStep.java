@@ -10,8 +10,16 @@ package ai.marft.mas;
  * @param actionText   the action tokens decoded without the stop token (when one ended it): what the environment receives
  * @param logprobs     behaviour log-prob of each action token (same length as {@code actionTokens})
  * @param endedWithEos false when {@code maxNewTokens} cut the action short
+ * @param criticPromptTokens the same prompt in the critic's tokenizer (the same array when the agent's
+ *                     base is the critic's, or shares its tokenizer)
  */
-public record AgentStep(String observation, int[] promptTokens, int[] actionTokens, String actionText, float[] logprobs, boolean endedWithEos) {
+public record AgentStep(String observation, int[] promptTokens, int[] actionTokens, String actionText, float[] logprobs, boolean endedWithEos,
+                        int[] criticPromptTokens) {
+    /** A decision of an agent on the critic's base. */
+    public AgentStep(String observation, int[] promptTokens, int[] actionTokens, String actionText, float[] logprobs, boolean endedWithEos) {
+        this(observation, promptTokens, actionTokens, actionText, logprobs, endedWithEos, promptTokens);
+    }
+
     /** Sum of the action's token log-probs: log π(a|o) at the action level. */
     public double logprobSum() {
         double s = 0;

@@ -12,9 +12,23 @@ import java.util.Map;
  * @param infos             [t][e] the environment's step infos
  * @param finalObservations [e][i] observations after the last step (for bootstrapping the critic)
  * @param bootstrapPrompts  [e] the first agent's prompt ids at the final observations
+ * @param routes            [t][e] the agents the router called, as "planner, solver" (null entries: no router)
+ * @param fallbacks         [t][e] whether the router's action was malformed and its default route taken
  */
 public record RolloutBatch(AgentStep[][][] actions, double[][][] rewards, boolean[][] dones, List<List<Map<String, Object>>> infos,
-                           List<List<String>> finalObservations, int[][] bootstrapPrompts) {
+                           List<List<String>> finalObservations, int[][] bootstrapPrompts, String[][] routes, boolean[][] fallbacks) {
+    /** A rollout of a team without a router: every agent acted at every step. */
+    public RolloutBatch(AgentStep[][][] actions, double[][][] rewards, boolean[][] dones, List<List<Map<String, Object>>> infos,
+                        List<List<String>> finalObservations, int[][] bootstrapPrompts) {
+        this(actions, rewards, dones, infos, finalObservations, bootstrapPrompts,
+                new String[actions.length][actions.length == 0 ? 0 : actions[0].length], new boolean[actions.length][actions.length == 0 ? 0 : actions[0].length]);
+    }
+
+    /** Whether agent i acted in env e at step t (a router may have left it out). */
+    public boolean acted(int t, int e, int i) {
+        return actions[t][e][i] != null;
+    }
+
     public int steps() {
         return actions.length;
     }
@@ -34,7 +48,7 @@ public record RolloutBatch(AgentStep[][][] actions, double[][][] rewards, boolea
     /** Number of action tokens generated (EOS included). */
     public long tokenCount() {
         long n = 0;
-        for (AgentStep[][] step : actions) for (AgentStep[] env : step) for (AgentStep a : env) n += a.actionTokens().length;
+        for (AgentStep[][] step : actions) for (AgentStep[] env : step) for (AgentStep a : env) if (a != null) n += a.actionTokens().length;
         return n;
     }
 }

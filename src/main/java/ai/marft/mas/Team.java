@@ -35,6 +35,26 @@ public record Team(List<Profile> agents, DependencyGraph graph) {
         return agents.stream().map(Profile::role).toList();
     }
 
+    /** The router's acting index, or -1 when the team has none (a static dependency graph). */
+    public int router() {
+        for (int i = 0; i < agents.size(); i++) if (agents.get(i).router()) return i;
+        return -1;
+    }
+
+    /**
+     * Whether a router may leave agent i out: i depends on the router, directly or through others (it
+     * acts after the route is known). Every other agent acts at every step.
+     */
+    public boolean routable(int i) {
+        int r = router();
+        return r >= 0 && i != r && reaches(i, r);
+    }
+
+    private boolean reaches(int i, int j) {
+        for (int d : graph.dependencies(i)) if (d == j || reaches(d, j)) return true;
+        return false;
+    }
+
     /** Which agents are graded, in acting order. */
     public boolean[] withAnswer() {
         boolean[] w = new boolean[agents.size()];
@@ -49,7 +69,16 @@ public record Team(List<Profile> agents, DependencyGraph graph) {
      * @param actions this step's actions so far, indexed by agent; entries i depends on must be set
      */
     public String prompt(int i, String observation, List<String> actions) {
-        List<PromptFormat.Turn> seen = Arrays.stream(graph.dependencies(i))
+        return prompt(i, observation, actions, new boolean[agents.size()]);
+    }
+
+    /**
+     * As above; dependencies marked {@code absent} (a router left them out of this step) are not shown,
+     * nor is a router's turn: depending on the router orders an agent after the route, and the routing
+     * line itself is an instruction to the team, not content (docs/flexmg.md).
+     */
+    public String prompt(int i, String observation, List<String> actions, boolean[] absent) {
+        List<PromptFormat.Turn> seen = Arrays.stream(graph.dependencies(i)).filter(j -> !absent[j] && !agent(j).router())
                 .mapToObj(j -> new PromptFormat.Turn(agent(j).role(), Objects.requireNonNull(actions.get(j), "action of agent " + j)))
                 .toList();
         return PromptFormat.agentPrompt(agent(i).prompt(), observation, seen, agent(i).role());

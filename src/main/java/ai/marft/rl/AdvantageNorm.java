@@ -38,11 +38,23 @@ public final class AdvantageNorm {
 
     /** Action level: every decision [t][e][i] is valid. */
     public static double[][][] normalize(double[][][] advantages, double eps) {
+        boolean[][][] all = new boolean[advantages.length][advantages[0].length][advantages[0][0].length];
+        for (boolean[][] plane : all) for (boolean[] row : plane) java.util.Arrays.fill(row, true);
+        return normalize(advantages, all, eps);
+    }
+
+    /** Action level with a router: decision [t][e][i] is valid when the agent acted. */
+    public static double[][][] normalize(double[][][] advantages, boolean[][][] acted, double eps) {
         int a = advantages.length, b = advantages[0].length, c = advantages[0][0].length;
         double[] flat = new double[a * b * c];
         boolean[] valid = new boolean[flat.length];
         int j = 0;
-        for (double[][] plane : advantages) for (double[] row : plane) for (double x : row) { valid[j] = true; flat[j++] = x; }
+        for (int t = 0; t < a; t++)
+            for (int e = 0; e < b; e++)
+                for (int i = 0; i < c; i++, j++) {
+                    valid[j] = acted[t][e][i];
+                    flat[j] = advantages[t][e][i];
+                }
         double[] norm = normalize(flat, valid, eps);
         double[][][] out = new double[a][b][c];
         j = 0;

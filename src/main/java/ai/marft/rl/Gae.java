@@ -1,5 +1,8 @@
 package ai.marft.rl;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Generalised advantage estimation over the agent sequence (MARFT.md §5). Each environment's
  * rollout is flattened into one sequence of decisions — (t, i) at action level, (t, i, k) at token
@@ -22,74 +25,80 @@ public final class Gae {
     /** Advantages and returns per action token [t][e][i][k]; zero at padded positions. */
     public record TokenEstimates(double[][][][] advantages, double[][][][] returns) {}
 
-    /** Action-level GAE (MARFT-A) over a fully recorded buffer. */
+    /** Action-level GAE (MARFT-A) over a fully recorded buffer; absent decisions get 0. */
     public static ActionEstimates actionLevel(ActionBuffer b, double gamma, double lambda) {
         checkRates(gamma, lambda);
-        int steps = b.steps(), envs = b.envs(), agents = b.agents(), n = steps * agents;
+        int steps = b.steps(), envs = b.envs(), agents = b.agents();
         double[][][] adv = new double[steps][envs][agents];
         double[][][] ret = new double[steps][envs][agents];
         for (int e = 0; e < envs; e++) {
+            List<int[]> order = realisedOrder(b, e);
+            int n = order.size();
             double[] v = new double[n], r = new double[n], c = new double[n];
-            for (int t = 0; t < steps; t++) {
-                for (int i = 0; i < agents; i++) {
-                    int j = t * agents + i;
-                    v[j] = recorded(b.value(t, e, i), "value", t, e, i);
-                    r[j] = recorded(b.reward(t, e, i), "reward", t, e, i);
-                    c[j] = maskAfter(b, t, e, i);
-                }
+            for (int j = 0; j < n; j++) {
+                int t = order.get(j)[0], i = order.get(j)[1];
+                v[j] = recorded(b.value(t, e, i), "value", t, e, i);
+                r[j] = recorded(b.reward(t, e, i), "reward", t, e, i);
+                c[j] = maskAfter(b, e, order, j);
             }
-            double[] a = backwards(v, r, c, bootstrap(b, e, c[n - 1]), gamma, lambda);
-            for (int t = 0; t < steps; t++) {
-                for (int i = 0; i < agents; i++) {
-                    int j = t * agents + i;
-                    adv[t][e][i] = a[j];
-                    ret[t][e][i] = a[j] + v[j];
-                }
+            double[] a = backwards(v, r, c, bootstrap(b, e, n == 0 ? 0 : c[n - 1]), gamma, lambda);
+            for (int j = 0; j < n; j++) {
+                int t = order.get(j)[0], i = order.get(j)[1];
+                adv[t][e][i] = a[j];
+                ret[t][e][i] = a[j] + v[j];
             }
         }
         return new ActionEstimates(adv, ret);
     }
 
-    /** Token-level GAE (MARFT-T) over a fully recorded buffer. */
+    /** Token-level GAE (MARFT-T) over a fully recorded buffer; absent decisions get 0. */
     public static TokenEstimates tokenLevel(TokenBuffer b, double gamma, double lambda) {
         checkRates(gamma, lambda);
         int steps = b.steps(), envs = b.envs(), agents = b.agents(), maxTokens = b.maxTokens();
         double[][][][] adv = new double[steps][envs][agents][maxTokens];
         double[][][][] ret = new double[steps][envs][agents][maxTokens];
         for (int e = 0; e < envs; e++) {
+            List<int[]> order = realisedOrder(b, e);
             int n = 0;
-            for (int t = 0; t < steps; t++) {
-                for (int i = 0; i < agents; i++) {
-                    if (b.length(t, e, i) == 0) {
-                        throw new IllegalStateException("action not recorded at " + RolloutBuffer.where(t, e, i));
-                    }
-                    n += b.length(t, e, i);
-                }
+            for (int[] d : order) {
+                if (b.length(d[0], e, d[1]) == 0) throw new IllegalStateException("action not recorded at " + RolloutBuffer.where(d[0], e, d[1]));
+                n += b.length(d[0], e, d[1]);
             }
             double[] v = new double[n], r = new double[n], c = new double[n];
             int j = 0;
-            for (int t = 0; t < steps; t++) {
-                for (int i = 0; i < agents; i++) {
-                    int last = b.length(t, e, i) - 1;
-                    for (int k = 0; k <= last; k++, j++) {
-                        v[j] = b.value(t, e, i, k);
-                        r[j] = (k == last ? recorded(b.reward(t, e, i), "reward", t, e, i) : 0.0) + b.tokenReward(t, e, i, k);
-                        c[j] = k == last ? maskAfter(b, t, e, i) : 1.0;
-                    }
+            for (int q = 0; q < order.size(); q++) {
+                int t = order.get(q)[0], i = order.get(q)[1], last = b.length(t, e, i) - 1;
+                for (int k = 0; k <= last; k++, j++) {
+                    v[j] = b.value(t, e, i, k);
+                    r[j] = (k == last ? recorded(b.reward(t, e, i), "reward", t, e, i) : 0.0) + b.tokenReward(t, e, i, k);
+                    c[j] = k == last ? maskAfter(b, e, order, q) : 1.0;
                 }
             }
-            double[] a = backwards(v, r, c, bootstrap(b, e, c[n - 1]), gamma, lambda);
+            double[] a = backwards(v, r, c, bootstrap(b, e, n == 0 ? 0 : c[n - 1]), gamma, lambda);
             j = 0;
-            for (int t = 0; t < steps; t++) {
-                for (int i = 0; i < agents; i++) {
-                    for (int k = 0; k < b.length(t, e, i); k++, j++) {
-                        adv[t][e][i][k] = a[j];
-                        ret[t][e][i][k] = a[j] + v[j];
-                    }
+            for (int[] d : order) {
+                for (int k = 0; k < b.length(d[0], e, d[1]); k++, j++) {
+                    adv[d[0]][e][d[1]][k] = a[j];
+                    ret[d[0]][e][d[1]][k] = a[j] + v[j];
                 }
             }
         }
         return new TokenEstimates(adv, ret);
+    }
+
+    /**
+     * Env e's decisions that acted, as (t, i) in acting order: the sequence the recursion runs over. An
+     * absent decision's reward must be 0 (or unrecorded): the environment's reward goes to agents that acted.
+     */
+    private static List<int[]> realisedOrder(RolloutBuffer b, int e) {
+        List<int[]> out = new ArrayList<>();
+        for (int t = 0; t < b.steps(); t++)
+            for (int i = 0; i < b.agents(); i++) {
+                if (b.acted(t, e, i)) out.add(new int[] {t, i});
+                else if (!Double.isNaN(b.reward(t, e, i)) && b.reward(t, e, i) != 0)
+                    throw new IllegalStateException("reward " + b.reward(t, e, i) + " at an absent decision, " + RolloutBuffer.where(t, e, i));
+            }
+        return out;
     }
 
     /** The one recursion: advantages of a flattened decision sequence, last entry first. */
@@ -108,8 +117,15 @@ public final class Gae {
         return a;
     }
 
-    private static double maskAfter(RolloutBuffer b, int t, int e, int i) {
-        return i < b.agents() - 1 || !b.done(t, e) ? 1.0 : 0.0;
+    /**
+     * The mask between the q-th decision of env e's realised order and the next one (the bootstrap after
+     * the last): 1 − done[s] for every step s whose boundary lies between them. Without absent decisions
+     * this is 1 inside a step and 1 − done[t] after its last agent.
+     */
+    private static double maskAfter(RolloutBuffer b, int e, List<int[]> order, int q) {
+        int from = order.get(q)[0], to = q + 1 < order.size() ? order.get(q + 1)[0] : b.steps();
+        for (int s = from; s < to; s++) if (b.done(s, e)) return 0.0;
+        return 1.0;
     }
 
     private static double bootstrap(RolloutBuffer b, int e, double maskAfterLast) {

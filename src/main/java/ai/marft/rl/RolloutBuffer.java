@@ -20,6 +20,12 @@ import java.util.Arrays;
  *       environment returned after step T−1) enters with mask 1 − done[T−1][e].</li>
  * </ul>
  * Every quantity starts unrecorded (NaN); {@link Gae} refuses to run over a hole.
+ *
+ * <p>Dynamic routing (Flex-MG with a router, docs/flexmg.md): a decision (t, e, i) may be absent
+ * ({@link #setActed} false) when agent i did not act in env e at step t. Absent decisions are left
+ * out of the sequence: the recursion runs over each environment's realised acting order, the mask
+ * between two consecutive decisions being the product of 1 − done over the step boundaries between
+ * them. An absent decision needs no value, log-prob or reward (a reward recorded there must be 0).
  */
 public abstract sealed class RolloutBuffer permits ActionBuffer, TokenBuffer {
     private final int steps;
@@ -28,6 +34,7 @@ public abstract sealed class RolloutBuffer permits ActionBuffer, TokenBuffer {
     private final double[][][] reward;
     private final boolean[][] done;
     private final double[] bootstrapValue;
+    private final boolean[][][] absent;
 
     protected RolloutBuffer(int steps, int envs, int agents) {
         if (steps < 1 || envs < 1 || agents < 1) {
@@ -41,6 +48,17 @@ public abstract sealed class RolloutBuffer permits ActionBuffer, TokenBuffer {
         this.done = new boolean[steps][envs];
         this.bootstrapValue = new double[envs];
         Arrays.fill(bootstrapValue, Double.NaN);
+        this.absent = new boolean[steps][envs][agents];
+    }
+
+    /** Marks whether agent {@code agent} acted at step t in env e (every decision acts unless told otherwise). */
+    public void setActed(int t, int e, int agent, boolean acted) {
+        absent[t][e][agent] = !acted;
+    }
+
+    /** Whether agent {@code agent} acted at step t in env e. */
+    public boolean acted(int t, int e, int agent) {
+        return !absent[t][e][agent];
     }
 
     public int steps() { return steps; }

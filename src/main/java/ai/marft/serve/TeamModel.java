@@ -46,20 +46,27 @@ public final class TeamModel {
         return m;
     }
 
+    public Team team() {
+        return team;
+    }
+
     public TeamCheckpoint checkpoint() {
         return checkpoint;
     }
 
     /** One step's turns of every agent, acting order. */
     public record Answer(AgentStep[] turns, List<String> roles) {
+        /** The last agent that acted (a router may have left later ones out). */
         public AgentStep last() {
-            return turns[turns.length - 1];
+            for (int i = turns.length - 1; i >= 0; i--) if (turns[i] != null) return turns[i];
+            throw new IllegalStateException("no agent acted");
         }
 
         /** {@code [{role, action, token_ids, ended_with_eos}]} in acting order. */
         public ArrayNode transcript() {
             ArrayNode a = Json.MAPPER.createArrayNode();
             for (int i = 0; i < turns.length; i++) {
+                if (turns[i] == null) continue; // a router left this agent out
                 var t = a.addObject().put("role", roles.get(i)).put("action", turns[i].actionText());
                 ArrayNode ids = t.putArray("token_ids");
                 for (int id : turns[i].actionTokens()) ids.add(id);

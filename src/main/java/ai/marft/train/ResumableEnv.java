@@ -81,7 +81,7 @@ public final class ResumableEnv implements Env {
     @Override
     public StepResult step(List<String> joint) {
         StepResult r = inner.step(joint);
-        actions.add(List.copyOf(joint));
+        actions.add(java.util.Collections.unmodifiableList(new java.util.ArrayList<>(joint))); // null: an agent a router left out
         for (double x : r.rewards()) episodeReturn += x;
         if (!r.done()) return r;
         Map<String, Object> info = new LinkedHashMap<>(r.info());

@@ -33,6 +33,27 @@ final class RolloutStats {
         m.put("episodic_return", ended == 0 ? null : returnSum / ended);
         m.put("accuracy", ended == 0 ? null : (double) correct / ended);
         m.put("tokens", b.tokenCount());
+        routing(b, m);
         return m;
+    }
+
+    /**
+     * With a router: router_fallbacks, the (step, env) pairs whose routing action was malformed (the
+     * default route was taken), and route_&lt;a+b&gt;, the share of (step, env) pairs that took each route.
+     */
+    private static void routing(RolloutBatch b, Map<String, Object> m) {
+        int fallbacks = 0, routed = 0;
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (int t = 0; t < b.steps(); t++)
+            for (int e = 0; e < b.envs(); e++) {
+                String route = b.routes()[t][e];
+                if (route == null) continue;
+                routed++;
+                if (b.fallbacks()[t][e]) fallbacks++;
+                counts.merge("route_" + route.replace(", ", "+"), 1, Integer::sum);
+            }
+        if (routed == 0) return;
+        m.put("router_fallbacks", fallbacks);
+        for (var c : counts.entrySet()) m.put(c.getKey(), (double) c.getValue() / routed);
     }
 }

@@ -2,6 +2,8 @@ package ai.marft.train;
 
 import ai.marft.algo.Algorithm;
 import ai.marft.algo.Experience;
+import ai.marft.algo.TeamEngines;
+import ai.marft.mas.TeamPolicy;
 import ai.marft.algo.UpdateStats;
 import ai.marft.config.Options;
 import ai.marft.progress.Budget;
@@ -61,7 +63,7 @@ public final class TrainRun implements AutoCloseable {
 
     private final TrainConfig cfg;
     private final Path runDir;
-    private final LmEngine engine;
+    private final TeamEngines engines;
     private final Team team;
     private final Grader grader;
     private final EpochProblemSource source;
@@ -94,12 +96,17 @@ public final class TrainRun implements AutoCloseable {
         for (int e = 0; e < cfg.nRolloutThreads; e++)
             envs.add(new ResumableEnv(source, src -> new QaEnv(team.roles(), team.withAnswer(), grader, src, cfg.horizon)));
         this.vec = new VecEnv(envs);
-        this.engine = LmEngine.load(Path.of(cfg.modelNameOrPath), ai.marft.lm.Devices.parse(cfg.device, "device"));
+        // one engine per distinct base (each agent's profile "model", else model_name_or_path), the critic's included
+        this.engines = TeamEngines.load(TeamEngines.basesOf(team, Path.of(cfg.modelNameOrPath)),
+                cfg.criticModel == null || cfg.criticModel.isBlank() ? null : Path.of(cfg.criticModel),
+                ai.marft.lm.Devices.parse(cfg.device, "device"));
         try {
-            this.trainer = Algorithm.create(engine, team, cfg, Seeds.mix(cfg.seed, 2), resume);
-            this.rollouts = RolloutBackend.of(cfg, engine);
+            if (engines.heterogeneous() && "openai".equals(cfg.rolloutBackend))
+                throw new InputError("rollout_backend openai serves one base model; the profiles " + cfg.profilePath + " put agents on several");
+            this.trainer = Algorithm.create(engines, team, cfg, Seeds.mix(cfg.seed, 2), resume);
+            this.rollouts = RolloutBackend.of(cfg, engines.critic());
         } catch (RuntimeException e) {
-            engine.close();
+            engines.close();
             throw e;
         }
         if (state != null) {
@@ -133,8 +140,14 @@ public final class TrainRun implements AutoCloseable {
         return trainer;
     }
 
+    /** The critic's base engine (for a single-base team: the one engine). */
     public LmEngine engine() {
-        return engine;
+        return engines.critic();
+    }
+
+    /** Every base of the team. */
+    public TeamEngines engines() {
+        return engines;
     }
 
     public Team team() {
@@ -208,13 +221,15 @@ public final class TrainRun implements AutoCloseable {
             trainer.parameters().setLearningRates(cfg.lr * keep, cfg.criticLr * keep);
         }
         long t0 = System.nanoTime();
-        rollouts.beforeRollout(engine, team.roles(), iteration);
-        RolloutBatch batch = Rollout.run(trainer.parameters().policy(Algorithm.samplingParams(cfg), rollouts.generator()), vec,
-                cfg.episodeLength, Seeds.mix(Seeds.mix(cfg.seed, 4), iteration));
+        rollouts.beforeRollout(engines.critic(), team.roles(), iteration);
+        TeamPolicy policy = engines.heterogeneous() ? trainer.parameters().policy(Algorithm.samplingParams(cfg))
+                : trainer.parameters().policy(Algorithm.samplingParams(cfg), rollouts.generator());
+        RolloutBatch batch = Rollout.run(policy, vec,
+                cfg.episodeLength, Seeds.mix(Seeds.mix(cfg.seed, 4), iteration), cfg.routerPenalty);
         long t1 = System.nanoTime();
         UpdateStats stats;
         long[] t2 = new long[1];
-        try (NDManager m = engine.model().manager().newSubManager()) {
+        try (NDManager m = engines.critic().model().manager().newSubManager()) {
             stats = learn(trainer, m, batch, t2);
         }
         long t3 = System.nanoTime();
@@ -252,6 +267,7 @@ public final class TrainRun implements AutoCloseable {
             List<String> roles = new ArrayList<>(), prompts = new ArrayList<>(), actions = new ArrayList<>();
             for (int t = 0; t < b.steps(); t++) {
                 for (int i = 0; i < b.agents(); i++) {
+                    if (!b.acted(t, e, i)) continue; // a router left this agent out
                     roles.add(team.roles().get(i));
                     prompts.add(b.action(t, e, i).observation());
                     actions.add(b.action(t, e, i).actionText());
@@ -339,6 +355,6 @@ public final class TrainRun implements AutoCloseable {
     @Override
     public void close() {
         trainer.close();
-        engine.close();
+        engines.close();
     }
 }

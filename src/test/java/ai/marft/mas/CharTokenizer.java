@@ -5,10 +5,20 @@ import ai.marft.lm.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Test tokenizer: one id per UTF-16 char (id = 3 + char), plus three special tokens recognised in text. */
+/** Test tokenizer: one id per UTF-16 char (id = 3 + shift + char), plus three special tokens recognised in text. */
 public final class CharTokenizer implements Tokenizer {
     public static final List<String> SPECIALS = List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>");
     public static final int EOS = 0;
+    private final int first;
+
+    public CharTokenizer() {
+        this(0);
+    }
+
+    /** A tokenizer whose character ids are shifted by {@code shift}: another base's vocabulary. */
+    public CharTokenizer(int shift) {
+        this.first = 3 + shift;
+    }
 
     @Override
     public int[] encode(String text) {
@@ -18,7 +28,7 @@ public final class CharTokenizer implements Tokenizer {
         while (at < text.length()) {
             for (int s = 0; s < SPECIALS.size(); s++)
                 if (text.startsWith(SPECIALS.get(s), at)) { ids.add(s); at += SPECIALS.get(s).length(); continue outer; }
-            ids.add(3 + text.charAt(at++));
+            ids.add(first + text.charAt(at++));
         }
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -28,7 +38,7 @@ public final class CharTokenizer implements Tokenizer {
         StringBuilder sb = new StringBuilder();
         for (int id : ids) {
             if (id < 3) sb.append(SPECIALS.get(id));
-            else sb.append((char) (id - 3));
+            else sb.append((char) (id - first));
         }
         return sb.toString();
     }
@@ -45,6 +55,6 @@ public final class CharTokenizer implements Tokenizer {
 
     @Override
     public int vocabSize() {
-        return 3 + 65536;
+        return first + 65536;
     }
 }

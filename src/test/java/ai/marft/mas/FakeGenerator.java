@@ -24,12 +24,18 @@ public final class FakeGenerator implements TextGenerator {
     /** One recorded generate call. */
     public record Call(List<String> prompts, List<String> adapters, SamplingParams params, long seed) {}
 
-    private final Tokenizer tokenizer = new CharTokenizer();
+    private final Tokenizer tokenizer;
     private final Script script;
     public final List<Call> calls = new ArrayList<>();
 
     public FakeGenerator(Script script) {
+        this(script, new CharTokenizer());
+    }
+
+    /** A generator over another base's vocabulary. */
+    public FakeGenerator(Script script, Tokenizer tokenizer) {
         this.script = script;
+        this.tokenizer = tokenizer;
     }
 
     /** The role whose turn a prompt opens: the text after its last {@code <|im_start|>}, up to ": ". */
