@@ -165,9 +165,12 @@ class RemoteRolloutTest {
         List<int[]> p = prompts(16);
         List<String> adapters = alternating(16);
         SamplingParams longer = new SamplingParams(64, 1.0, 0, 1.0);
+        // the second server is stopped (SIGSTOP) before the call, so its share is certainly in flight when it is
+        // killed (a running server may answer its rows within the 400 ms: batched rows decode fast)
+        second.signal("STOP");
         CompletableFuture<List<Generation>> call = CompletableFuture.supplyAsync(() -> remote.generate(p, adapters, longer, 2024));
         Thread.sleep(400);
-        assertThat(call).as("still decoding when the server dies").isNotDone();
+        assertThat(call).as("still waiting for the stopped server when it dies").isNotDone();
         second.process.destroyForcibly().waitFor();
         List<Generation> got = call.join();
         assertSameTokens(got, local.generate(p, adapters, longer, 2024));
