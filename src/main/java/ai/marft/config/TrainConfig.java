@@ -69,7 +69,9 @@ public final class TrainConfig {
     public double temperature = 0.5;
     @Opt(help = "top-k filter of rollouts (0: off)", min = 0)
     public int topK = 50;
-    @Opt(help = "top-p (nucleus) filter of rollouts (1: off)", min = 0, minExclusive = true, max = 1, ref = Ref.OURS)
+    // the reference has no flag: HF generate takes top_p from the model's generation_config.json
+    @Opt(help = "top-p (nucleus) filter of rollouts (1: off); unset: the base model's generation_config.json top_p when it has one, as HF generate",
+            min = 0, minExclusive = true, max = 1, ref = Ref.OURS)
     public double topP = 1.0;
 
     @Opt(help = "where rollouts are generated: local (this JVM's engine) or openai (OpenAI-compatible servers: marft serve, vLLM)",

@@ -20,7 +20,8 @@ import java.util.Set;
 
 /**
  * Builds a {@link TrainConfig}: defaults, then a YAML or JSON file, then command-line flags under the
- * reference's names ({@code --lr 1e-6}, {@code --lr=1e-6}), then {@link Options#validate} once, before
+ * reference's names ({@code --lr 1e-6}, {@code --lr=1e-6}), then the base model's
+ * {@code generation_config.json} for what neither set ({@link GenerationConfigDefaults}), then {@link Options#validate} once, before
  * anything is written. Every name, type and range comes from the {@link Opt} declarations. Bare
  * boolean flags act as in the reference's argparse: {@code store_false} flags such as
  * {@code --use_huber_loss} turn the feature OFF, the others turn it on.
@@ -44,6 +45,7 @@ public final class TrainConfigLoader {
         Map<String, String> origin = new HashMap<>();
         if (file != null) apply(config, readFile(file), "config " + file, origin);
         apply(config, parseFlags(args), "command line", origin);
+        GenerationConfigDefaults.apply(config, origin);
         Options.validate(config, origin);
         return config;
     }

@@ -53,4 +53,23 @@ class TrainConfigLoaderTest {
         assertThatThrownBy(() -> TrainConfigLoader.load(dir.resolve("missing.yaml"), List.of()))
                 .isInstanceOf(InputError.class).hasMessageContaining("missing.yaml");
     }
+
+    /** Qwen2.5-Instruct's generation_config.json: HF generate, called as the reference does (temperature 0.5, top_k 50), samples with top_p 0.8. */
+    @Test
+    void generationConfigSuppliesTopPUnlessTheRunSetsIt(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("generation_config.json"), """
+                {"bos_token_id": 151643, "do_sample": true, "eos_token_id": [151645, 151643], "pad_token_id": 151643,
+                 "repetition_penalty": 1.05, "temperature": 0.7, "top_p": 0.8, "top_k": 20}""");
+        TrainConfig c = TrainConfigLoader.load(null, List.of("--profile_path", "p.json", "--dataset_path", "d.json", "--model_name_or_path", dir.toString()));
+        assertThat(c.topP).isEqualTo(0.8);
+        assertThat(c.temperature).isEqualTo(0.5); // passed by the reference's generate call, so the file's 0.7 does not apply
+        assertThat(c.topK).isEqualTo(50);
+        assertThat(TrainConfigLoader.load(null, List.of("--profile_path", "p.json", "--dataset_path", "d.json", "--model_name_or_path", dir.toString(), "--top_p", "1")).topP).isEqualTo(1.0);
+
+        Files.writeString(dir.resolve("generation_config.json"), "{\"do_sample\": false, \"top_p\": 0.8}");
+        assertThat(TrainConfigLoader.load(null, List.of("--profile_path", "p.json", "--dataset_path", "d.json", "--model_name_or_path", dir.toString())).topP).isEqualTo(1.0);
+        Files.writeString(dir.resolve("generation_config.json"), "{\"top_p\": 1.5}");
+        assertThatThrownBy(() -> TrainConfigLoader.load(null, List.of("--profile_path", "p.json", "--dataset_path", "d.json", "--model_name_or_path", dir.toString())))
+                .isInstanceOf(InputError.class).hasMessageContaining("generation_config.json").hasMessageContaining("top_p");
+    }
 }
