@@ -1,6 +1,5 @@
 package ai.marft.algo;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.marft.config.TrainConfig;
 import ai.marft.lm.LmEngine;
@@ -14,8 +13,6 @@ import ai.marft.rl.Gae;
 import ai.marft.rl.KlPenalty;
 import ai.marft.rl.LogprobNorm;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * MARFT-A (the reference's APPO; MARFT.md §4–§6 at action level): one value and one log-prob per
@@ -45,13 +42,14 @@ public final class Appo implements Algorithm {
     public Experience prepare(NDManager m, RolloutBatch b) {
         Decisions x = Decisions.of(b);
         int d = x.size();
-        // 1. values: the critic on its frozen base's state at every decision's prompt (in its tokenizer) and each bootstrap prompt
-        List<int[]> prompts = new ArrayList<>(x.criticPrompts());
-        prompts.addAll(List.of(b.bootstrapPrompts()));
-        NDArray feats = BaseFeatures.lastPromptToken(engine, m, prompts);
-        double[] v = BaseFeatures.values(engine, params.critic(), feats);
+        // 1. values: the critic on its frozen base's state at every decision's prompt (in its tokenizer; the same
+        //    forward, run over prompt + action, gives the base's log-probs for the KL penalty) and each bootstrap prompt
+        boolean klOn = cfg.klCoef > 0;
+        BaseFeatures.Pass pass = BaseFeatures.lastPromptToken(engine, m, x.criticPrompts(), x.actions(), klOn ? BaseKl.unfiltered(sampling) : null);
+        double[] v = BaseFeatures.values(engine, params.critic(), pass.features());
+        double[] boot = BaseFeatures.bootstrapValues(engine, params.critic(), m, b);
         // 2. rewards, less the KL-to-base penalty when it is on
-        double[] kl = cfg.klCoef > 0 ? BaseKl.perDecision(params, x, sampling) : null;
+        double[] kl = klOn ? BaseKl.perDecision(params, x, sampling, pass.baseLogprobs()) : null;
         double[][][] rewards = kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), x.unflatten(kl), cfg.klCoef);
         // 3. GAE over (step, agent), then normalisation over the rollout
         ActionBuffer buf = new ActionBuffer(x.steps(), x.envs(), x.agents());
@@ -69,7 +67,7 @@ public final class Appo implements Algorithm {
                 }
                 buf.setDone(t, e, b.dones()[t][e]);
             }
-        for (int e = 0; e < x.envs(); e++) buf.setBootstrapValue(e, v[d + e]);
+        for (int e = 0; e < x.envs(); e++) if (!Double.isNaN(boot[e])) buf.setBootstrapValue(e, boot[e]);
         Gae.ActionEstimates est = Gae.actionLevel(buf, cfg.gamma, cfg.gaeLambda);
         double[][][] adv = AdvantageNorm.normalize(est.advantages(), acted(x), AdvantageNorm.REFERENCE_EPS);
         // 4. one entry per decision
@@ -82,7 +80,7 @@ public final class Appo implements Algorithm {
                     returns[k] = new double[] {est.returns()[t][e][i]};
                     advantages[k] = new double[] {adv[t][e][i]};
                 }
-        return new Experience(x, true, oldLp, values, returns, advantages, feats.get("0:{}", d), kl);
+        return new Experience(x, true, oldLp, values, returns, advantages, pass.features(), kl);
     }
 
     /** [t][e][i] whether the agent acted. */

@@ -4,46 +4,70 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.marft.lm.BaseForward;
 import ai.marft.lm.LmEngine;
+import ai.marft.lm.SamplingParams;
 import ai.marft.lm.ValueHead;
+import ai.marft.mas.RolloutBatch;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
 /**
  * What the critic reads: the frozen base's final hidden states (no adapter, no gradient; the engine's
  * no-grad path, {@link LmEngine#baseForward}), computed once per iteration in chunks of
- * {@link #CHUNK_ROWS} sequences, and the critic's values on them.
+ * {@link #CHUNK_ROWS} sequences, and the critic's values on them. When the KL penalty needs the base's
+ * log-probs of the actions on the critic's base, the same forward over prompt + action gives them.
  */
 final class BaseFeatures {
     /** Sequences per frozen-base forward. */
     static final int CHUNK_ROWS = 32;
 
+    /**
+     * One pass of the frozen base over a rollout's decisions.
+     *
+     * @param features     the critic's features, owned by the caller's manager
+     * @param baseLogprobs per decision, the base's log-probs of its action tokens; null when not asked for
+     */
+    record Pass(NDArray features, float[][] baseLogprobs) {}
+
     private BaseFeatures() {}
 
-    /** The hidden state at each prompt's last token, [n, 1, H], owned by m (action level, bootstrap values). */
-    static NDArray lastPromptToken(LmEngine engine, NDManager m, List<int[]> prompts) {
+    /**
+     * The hidden state at each prompt's last token, [n, 1, H] (action level); with {@code logprobsUnder}
+     * non-null the forward runs over prompt + action and also gives the base's log-probs of the action
+     * tokens under that distribution, else it reads the prompts alone.
+     */
+    static Pass lastPromptToken(LmEngine engine, NDManager m, List<int[]> prompts, List<int[]> actions, SamplingParams logprobsUnder) {
         NDList parts = new NDList();
+        float[][] lps = logprobsUnder == null ? null : new float[prompts.size()][];
         for (int s = 0; s < prompts.size(); s += CHUNK_ROWS) {
-            List<int[]> part = prompts.subList(s, Math.min(prompts.size(), s + CHUNK_ROWS));
-            NDArray h = engine.baseForward(part, Collections.nCopies(part.size(), new int[0]), false, null, false).promptHidden(m); // [b, H]
-            parts.add(h.reshape(part.size(), 1, h.getShape().get(1)));
+            int e = Math.min(prompts.size(), s + CHUNK_ROWS);
+            List<int[]> acts = logprobsUnder == null ? Collections.nCopies(e - s, new int[0]) : actions.subList(s, e);
+            BaseForward f = engine.baseForward(prompts.subList(s, e), acts, false, logprobsUnder, false);
+            NDArray h = f.promptHidden(m); // [b, H]
+            parts.add(h.reshape(e - s, 1, h.getShape().get(1)));
+            if (lps != null) System.arraycopy(f.actionLogprobs(), 0, lps, s, e - s);
         }
-        return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
+        return new Pass(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts), lps);
     }
 
     /**
-     * The hidden states at the positions that predict each action token, [n, width, H] (zeros beyond
-     * an action), owned by m (token level).
+     * The hidden states at the positions that predict each action token, [n, width, H] (zeros beyond an
+     * action; token level), and with {@code logprobsUnder} non-null the base's log-probs of those tokens.
      */
-    static NDArray actionPositions(LmEngine engine, NDManager m, List<int[]> prompts, List<int[]> actions, int width) {
+    static Pass actionPositions(LmEngine engine, NDManager m, List<int[]> prompts, List<int[]> actions, int width, SamplingParams logprobsUnder) {
         NDList parts = new NDList();
+        float[][] lps = logprobsUnder == null ? null : new float[prompts.size()][];
         for (int s = 0; s < prompts.size(); s += CHUNK_ROWS) {
             int e = Math.min(prompts.size(), s + CHUNK_ROWS);
-            // [b, width, H]; zeros after each action's end (masked out of every loss)
-            parts.add(engine.baseForward(prompts.subList(s, e), actions.subList(s, e), true, null, false).actionHidden(m, width));
+            BaseForward f = engine.baseForward(prompts.subList(s, e), actions.subList(s, e), true, logprobsUnder, false);
+            parts.add(f.actionHidden(m, width)); // [b, width, H]; zeros after each action's end (masked out of every loss)
+            if (lps != null) System.arraycopy(f.actionLogprobs(), 0, lps, s, e - s);
         }
-        return parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts);
+        return new Pass(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts), lps);
     }
 
     /** The critic's values on features [n, w, H] (no gradient), row-major [n * w]. */
@@ -56,5 +80,21 @@ final class BaseFeatures {
             for (int k = 0; k < f.length; k++) out[k] = f[k];
             return out;
         }
+    }
+
+    /**
+     * The critic's value at each environment's bootstrap prompt; NaN where the episode ended at the last
+     * step, whose bootstrap GAE never reads (with horizon-1 episodes: every environment, and no forward).
+     */
+    static double[] bootstrapValues(LmEngine engine, ValueHead critic, NDManager m, RolloutBatch b) {
+        double[] out = new double[b.envs()];
+        Arrays.fill(out, Double.NaN);
+        List<Integer> open = new ArrayList<>();
+        for (int e = 0; e < b.envs(); e++) if (!b.dones()[b.steps() - 1][e]) open.add(e);
+        if (open.isEmpty()) return out;
+        List<int[]> prompts = open.stream().map(e -> b.bootstrapPrompts()[e]).toList();
+        double[] v = values(engine, critic, lastPromptToken(engine, m, prompts, null, null).features());
+        for (int k = 0; k < open.size(); k++) out[open.get(k)] = v[k];
+        return out;
     }
 }

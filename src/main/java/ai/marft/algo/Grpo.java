@@ -46,7 +46,7 @@ public final class Grpo implements Algorithm {
         Decisions x = Decisions.of(b);
         // the KL-to-base penalty goes into the rewards, per action as MARFT-A's, before the outcomes are grouped
         double[] kl = cfg.klCoef > 0
-                ? BaseKl.perDecision(params, x, Algorithm.samplingParams(cfg)) : null;
+                ? BaseKl.perDecision(params, x, Algorithm.samplingParams(cfg), null) : null;
         double[] outcome = outcomes(b, kl == null ? b.rewards() : KlPenalty.apply(b.rewards(), x.unflatten(kl), cfg.klCoef));
         List<GroupAdvantages.Key> keys = new ArrayList<>(x.size());
         for (int t = 0; t < x.steps(); t++)

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.marft.config.TrainConfig;
 import ai.marft.lm.LmEngine;
+import ai.marft.lm.SamplingParams;
 import ai.marft.mas.AgentStep;
 import ai.marft.mas.RolloutBatch;
 import ai.marft.mas.TeamPolicy;
@@ -40,11 +41,15 @@ public final class Tppo implements Algorithm {
         Decisions x = Decisions.of(b);
         int d = x.size(), width = x.longestAction();
         // 1. values at every action token, and at each environment's bootstrap prompt
-        NDArray feats = BaseFeatures.actionPositions(engine, m, x.criticPrompts(), x.actions(), width);
+        //    (the same forward gives the base's log-probs for the KL penalty when it is on)
+        SamplingParams sampling = Algorithm.samplingParams(cfg);
+        boolean klOn = cfg.klCoef > 0;
+        BaseFeatures.Pass pass = BaseFeatures.actionPositions(engine, m, x.criticPrompts(), x.actions(), width, klOn ? BaseKl.unfiltered(sampling) : null);
+        NDArray feats = pass.features();
         double[] v = BaseFeatures.values(engine, params.critic(), feats); // [D * width]
-        double[] boot = BaseFeatures.values(engine, params.critic(), BaseFeatures.lastPromptToken(engine, m, List.of(b.bootstrapPrompts())));
+        double[] boot = BaseFeatures.bootstrapValues(engine, params.critic(), m, b);
         // 2. the per-token KL-to-base penalty when it is on: each token's reward loses kl_coef x its log ratio
-        double[][] kl = cfg.klCoef > 0 ? BaseKl.perToken(params, x, Algorithm.samplingParams(cfg)) : null;
+        double[][] kl = klOn ? BaseKl.perToken(params, x, sampling, pass.baseLogprobs()) : null;
         // 3. token-level GAE over (step, agent, token), normalised over the valid tokens
         TokenBuffer buf = new TokenBuffer(x.steps(), x.envs(), x.agents(), width);
         for (int t = 0; t < x.steps(); t++)
@@ -63,7 +68,7 @@ public final class Tppo implements Algorithm {
                 }
                 buf.setDone(t, e, b.dones()[t][e]);
             }
-        for (int e = 0; e < x.envs(); e++) buf.setBootstrapValue(e, boot[e]);
+        for (int e = 0; e < x.envs(); e++) if (!Double.isNaN(boot[e])) buf.setBootstrapValue(e, boot[e]);
         Gae.TokenEstimates est = Gae.tokenLevel(buf, cfg.gamma, cfg.gaeLambda);
         double[][][][] adv = AdvantageNorm.normalize(est.advantages(), buf.lengths(), AdvantageNorm.REFERENCE_EPS);
         // 4. one entry per action token

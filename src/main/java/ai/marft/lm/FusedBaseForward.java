@@ -5,11 +5,14 @@ import ai.marft.lm.decode.RowLora;
 
 import java.util.List;
 
-/** {@link LmEngine#baseForward} on the fused decoder: every row's prompt + action in one cached forward, chunk by chunk. */
+/**
+ * {@link LmEngine#baseForward} and {@link LmEngine#actionLogprobs} on the fused decoder: every row's
+ * prompt + action in one cached forward, chunk by chunk, with the rows' adapters (or none).
+ */
 final class FusedBaseForward {
     private FusedBaseForward() {}
 
-    static BaseForward run(FusedDecoder decoder, List<int[]> prompts, List<int[]> actions, boolean withActionHidden,
+    static BaseForward run(FusedDecoder decoder, RowLora lora, List<int[]> prompts, List<int[]> actions, boolean withActionHidden,
                            SamplingParams params, boolean fullSoftmax, int threads) {
         int rows = prompts.size(), h = decoder.config().hidden(), vocab = decoder.config().vocabSize(), chunk = FusedDecoder.CHUNK;
         int longest = 0;
@@ -25,7 +28,7 @@ final class FusedBaseForward {
         int[] picked = new int[chunk];
         float[] selected = params == null ? null : new float[chunk * h], logits = params == null ? null : new float[chunk * vocab];
         Sampler.Scratch scratch = params == null ? null : new Sampler.Scratch(vocab);
-        try (FusedDecoder.Session s = decoder.open(rows, longest, RowLora.NONE, threads)) {
+        try (FusedDecoder.Session s = decoder.open(rows, longest, lora, threads)) {
             int n = 0;
             for (int b = 0; b < rows; b++) {
                 int[] p = prompts.get(b), a = actions.get(b);

@@ -11,8 +11,11 @@ import java.util.Random;
 /**
  * {@link LmEngine#generate} on the fused decoder: prefill of every row's prompt, then one token per
  * unfinished row per step, sampled by {@link Sampler} from per-row generators seeded exactly as the
- * tensor path seeds them (so both paths draw the same tokens from the same logits). Buffers are
- * allocated once per call; the step loop allocates nothing on the Java heap.
+ * tensor path seeds them (so both paths draw the same tokens from the same logits). Each token's
+ * log-prob is recorded twice: under the distribution it was drawn from (PPO's behaviour policy) and
+ * under logits / temperature without the top-k / top-p filters (the KL-to-base estimate's policy side,
+ * which then needs no second forward). Buffers are allocated once per call; the step loop allocates
+ * nothing on the Java heap.
  */
 final class FusedGeneration {
     private FusedGeneration() {}
@@ -24,7 +27,9 @@ final class FusedGeneration {
         int longest = 0;
         for (int[] p : prompts) longest = Math.max(longest, p.length);
         int[][] tokens = new int[rows][maxNew];
-        float[][] logprobs = new float[rows][maxNew];
+        float[][] logprobs = new float[rows][maxNew], unfiltered = new float[rows][maxNew];
+        boolean filters = Sampler.filters(params, vocab);
+        float[] expTmp = filters ? new float[vocab] : null;
         int[] count = new int[rows];
         boolean[] done = new boolean[rows];
         float[] logits = new float[rows * vocab], lastHidden = new float[rows * hidden];
@@ -61,7 +66,11 @@ final class FusedGeneration {
                     int b = active[j];
                     int t = Sampler.draw(logits, j * vocab, vocab, params, rng[b], scratch);
                     tokens[b][count[b]] = t;
-                    logprobs[b][count[b]++] = Sampler.logprob(scratch, t);
+                    logprobs[b][count[b]] = Sampler.logprob(scratch, t);
+                    // the filters keep the largest logit, so the kept maximum is the whole vocabulary's
+                    unfiltered[b][count[b]] = !filters ? logprobs[b][count[b]]
+                            : (float) (scratch.z[t] - FusedDecoder.logSumExp(scratch.z, vocab, (float) scratch.max, expTmp));
+                    count[b]++;
                     if (isEos(eosIds, t)) done[b] = true;
                 }
                 if (step + 1 >= maxNew) break;
@@ -84,7 +93,8 @@ final class FusedGeneration {
         }
         List<Generation> out = new ArrayList<>(rows);
         for (int b = 0; b < rows; b++)
-            out.add(new Generation(Arrays.copyOf(tokens[b], count[b]), Arrays.copyOf(logprobs[b], count[b]), done[b]));
+            out.add(new Generation(Arrays.copyOf(tokens[b], count[b]), Arrays.copyOf(logprobs[b], count[b]), done[b],
+                    Arrays.copyOf(unfiltered[b], count[b])));
         return out;
     }
 

@@ -10,10 +10,12 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.marft.InputError;
 import ai.marft.lm.decode.DecodeWeights;
 import ai.marft.lm.decode.FusedDecoder;
+import ai.marft.lm.decode.RowLora;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
@@ -269,7 +271,8 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
 
     /**
      * log p(seq[k] | seq[<k]) for k = 1..n-1 of each sequence under the base model (adapter null) or an
-     * adapter, at temperature 1 with no filtering; sequences are scored together in one left-padded batch.
+     * adapter, at temperature 1 with no filtering, by the tensor library's scorer (the one training
+     * differentiates); sequences are scored together in one left-padded batch.
      */
     public float[][] logprobs(List<int[]> seqs, String adapter) {
         List<int[]> prompts = new ArrayList<>(), actions = new ArrayList<>();
@@ -279,15 +282,43 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
             prompts.add(Arrays.copyOf(s, 1));
             actions.add(Arrays.copyOfRange(s, 1, s.length));
         }
-        float[][] out = new float[seqs.size()][];
-        try (NDManager m = model.manager().newSubManager()) {
-            ActionScores sc = scoreActions(m, prompts, actions, adapter, new SamplingParams(1, 1.0, 0, 1.0), false);
-            float[] lp = sc.logprobs().toFloatArray();
-            long amax = sc.logprobs().getShape().get(1);
-            for (int b = 0; b < out.length; b++)
-                out[b] = Arrays.copyOfRange(lp, (int) (b * amax), (int) (b * amax + actions.get(b).length));
+        try (NDManager m = model.manager().newSubManager()) { // the training scorer's numbers: tests hold the fused path against them
+            return tensorLogprobs(m, prompts, actions, adapter, new SamplingParams(1, 1.0, 0, 1.0));
         }
+    }
+
+    /**
+     * No-grad log-probs of each action token given its prompt under {@code params}' sampling distribution,
+     * for {@code adapter} (null: base): what {@link #scoreActions} gives without a gradient, on the fused
+     * decoder where it can (one cached forward over prompt + action), else on the tensor library.
+     */
+    public float[][] actionLogprobs(List<int[]> prompts, List<int[]> actions, String adapter, SamplingParams params) {
+        if (prompts.size() != actions.size())
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + actions.size() + " actions");
+        check(prompts, "prompt", false);
+        check(actions, "action", true);
+        FusedDecoder d = fused ? decoder() : null;
+        if (d != null && d.fits(prompts.size(), longestSequence(prompts, actions)))
+            return FusedBaseForward.run(d, adapters.rowLora(Collections.nCopies(prompts.size(), adapter)), prompts, actions, false,
+                    params, false, decodeThreads()).actionLogprobs();
+        try (NDManager m = model.manager().newSubManager()) {
+            return tensorLogprobs(m, prompts, actions, adapter, params);
+        }
+    }
+
+    private float[][] tensorLogprobs(NDManager m, List<int[]> prompts, List<int[]> actions, String adapter, SamplingParams params) {
+        ActionScores sc = scoreActions(m, prompts, actions, adapter, params, false);
+        float[] lp = sc.logprobs().toFloatArray();
+        int width = (int) sc.logprobs().getShape().get(1);
+        float[][] out = new float[prompts.size()][];
+        for (int b = 0; b < out.length; b++) out[b] = Arrays.copyOfRange(lp, b * width, b * width + actions.get(b).length);
         return out;
+    }
+
+    private static int longestSequence(List<int[]> prompts, List<int[]> actions) {
+        int longest = 0;
+        for (int b = 0; b < prompts.size(); b++) longest = Math.max(longest, prompts.get(b).length + actions.get(b).length);
+        return longest;
     }
 
     /**
@@ -351,9 +382,8 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
         check(prompts, "prompt", false);
         check(actions, "action", true);
         FusedDecoder d = fused ? decoder() : null;
-        int longest = 0;
-        for (int b = 0; b < prompts.size(); b++) longest = Math.max(longest, prompts.get(b).length + actions.get(b).length);
-        if (d != null && d.fits(prompts.size(), longest)) return FusedBaseForward.run(d, prompts, actions, withActionHidden, params, fullSoftmax, decodeThreads());
+        if (d != null && d.fits(prompts.size(), longestSequence(prompts, actions)))
+            return FusedBaseForward.run(d, RowLora.NONE, prompts, actions, withActionHidden, params, fullSoftmax, decodeThreads());
         return tensorBaseForward(prompts, actions, withActionHidden, params, fullSoftmax);
     }
 
@@ -373,14 +403,8 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
                     actionHidden[b][j] = Arrays.copyOfRange(hs, (b * amax + j) * h, (b * amax + j + 1) * h);
             }
             float[][] lps = null;
-            if (params != null) {
-                SamplingParams sp = fullSoftmax ? new SamplingParams(params.maxNewTokens(), params.temperature(), 0, 1.0) : params;
-                ActionScores sc = scoreActions(m, prompts, actions, null, sp, false);
-                float[] lp = sc.logprobs().toFloatArray();
-                int width = (int) sc.logprobs().getShape().get(1);
-                lps = new float[rows][];
-                for (int b = 0; b < rows; b++) lps[b] = Arrays.copyOfRange(lp, b * width, b * width + actions.get(b).length);
-            }
+            if (params != null)
+                lps = tensorLogprobs(m, prompts, actions, null, fullSoftmax ? new SamplingParams(params.maxNewTokens(), params.temperature(), 0, 1.0) : params);
             return new BaseForward(promptHidden, actionHidden, lps);
         }
     }

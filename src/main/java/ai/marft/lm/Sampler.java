@@ -18,7 +18,7 @@ final class Sampler {
         final float[] z, select;
         final boolean[] keep;
         final long[] order;
-        double logZ;
+        double max, logZ;
 
         Scratch(int vocab) {
             z = new float[vocab];
@@ -62,6 +62,11 @@ final class Sampler {
         return (float) ((s.keep[token] ? s.z[token] : CausalLm.MASKED) - s.logZ);
     }
 
+    /** Whether p's top-k or top-p can drop tokens of a {@code vocab}-sized vocabulary (else the filtered and unfiltered log-probs agree). */
+    static boolean filters(SamplingParams p, int vocab) {
+        return (p.topK() > 0 && p.topK() < vocab) || p.topP() < 1;
+    }
+
     /**
      * The log-prob of {@code token} under {@code p}'s distribution over {@code logits[off, off + vocab)}; with
      * {@code fullSoftmax}, under the plain softmax of logits / temperature (no top-k / top-p filter).
@@ -89,6 +94,7 @@ final class Sampler {
         double sum = 0;
         for (int i = 0; i < vocab; i++) if (keep[i]) sum += Math.exp(z[i] - max);
         double logZ = max + Math.log(sum);
+        s.max = max;
         if (!Double.isFinite(logZ)) throw new IllegalStateException("non-finite logits while sampling: the model or adapter weights hold NaN or Inf");
         s.logZ = logZ;
     }

@@ -12,9 +12,17 @@ package ai.marft.mas;
  * @param endedWithEos false when {@code maxNewTokens} cut the action short
  * @param criticPromptTokens the same prompt in the critic's tokenizer (the same array when the agent's
  *                     base is the critic's, or shares its tokenizer)
+ * @param unfilteredLogprobs each action token's log-prob without top-k / top-p ({@link ai.marft.lm.Generation}),
+ *                     or null when the generator did not give it
  */
 public record AgentStep(String observation, int[] promptTokens, int[] actionTokens, String actionText, float[] logprobs, boolean endedWithEos,
-                        int[] criticPromptTokens) {
+                        int[] criticPromptTokens, float[] unfilteredLogprobs) {
+    /** A decision without unfiltered log-probs. */
+    public AgentStep(String observation, int[] promptTokens, int[] actionTokens, String actionText, float[] logprobs, boolean endedWithEos,
+                     int[] criticPromptTokens) {
+        this(observation, promptTokens, actionTokens, actionText, logprobs, endedWithEos, criticPromptTokens, null);
+    }
+
     /** A decision of an agent on the critic's base. */
     public AgentStep(String observation, int[] promptTokens, int[] actionTokens, String actionText, float[] logprobs, boolean endedWithEos) {
         this(observation, promptTokens, actionTokens, actionText, logprobs, endedWithEos, promptTokens);

@@ -173,6 +173,7 @@ public final class TeamPolicy {
         if (g.endedWithEos() && tokens.length == 0) throw new IllegalStateException("generation marked ended-with-EOS has no tokens");
         // the stop token is the last one; an engine may stop on several ids (e.g. <|im_end|> and <|endoftext|>)
         String text = tok.decodeAction(Arrays.copyOf(tokens, g.endedWithEos() ? tokens.length - 1 : tokens.length));
-        return new AgentStep(observation, prompt, tokens.clone(), text, g.logprobs().clone(), g.endedWithEos(), criticPrompt);
+        return new AgentStep(observation, prompt, tokens.clone(), text, g.logprobs().clone(), g.endedWithEos(), criticPrompt,
+                g.unfilteredLogprobs() == null ? null : g.unfilteredLogprobs().clone());
     }
 }

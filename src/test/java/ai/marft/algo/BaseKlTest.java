@@ -39,16 +39,54 @@ class BaseKlTest {
             SamplingParams topOne = new SamplingParams(4, 1.0, 1, 1.0);
 
             // fresh adapter (B = 0): the agent is the base, so the estimate is 0, not 1e9
-            double fresh = sum(BaseKl.agentTokens(engine, "agent", List.of(step), topOne)[0]);
+            double fresh = sum(BaseKl.agentTokens(engine, "agent", List.of(step), topOne, null)[0]);
             assertThat(fresh).isCloseTo(0, within(1e-5));
 
             // moved adapter: log pi_agent(a|o) - log pi_base(a|o) at temperature 1, unfiltered
             for (NDArray p : engine.adapters().get("agent").parameters()) p.addi(Scalars.mul(p.onesLike(), 0.05));
             int[] seq = {3, 9, 14, 5, worst};
             double want = engine.logprobs(List.of(seq), "agent")[0][3] - engine.logprobs(List.of(seq), null)[0][3];
-            double got = sum(BaseKl.agentTokens(engine, "agent", List.of(step), topOne)[0]);
+            double got = sum(BaseKl.agentTokens(engine, "agent", List.of(step), topOne, null)[0]);
             assertThat(Math.abs(want)).as("the adapter moved the log-prob").isGreaterThan(1e-3);
             assertThat(got).isCloseTo(want, within(1e-4));
+        }
+    }
+
+    /**
+     * The rollout's own unfiltered log-probs (recorded while sampling under top-k) stand in for scoring the
+     * actions again with the adapter: the estimate is the same within 1e-4 either way; and a base side
+     * already known (the critic's pass) is used as given.
+     */
+    @Test
+    void theRolloutsUnfilteredLogprobsGiveTheScoredEstimate() {
+        try (LmEngine engine = LmEngine.load(TinyModels.write(tmp.resolve("m"), TinyModels.Flavour.QWEN2, 4))) {
+            var lora = new LoraConfig(4, 8, List.of(LoraTarget.of("q_proj"), LoraTarget.of("v_proj")));
+            engine.adapters().create("agent", lora, 1);
+            for (NDArray p : engine.adapters().get("agent").parameters()) p.addi(Scalars.mul(p.onesLike(), 0.05));
+            SamplingParams sampling = new SamplingParams(8, 0.7, 5, 1.0);
+            List<int[]> prompts = List.of(new int[] {3, 9, 14, 5}, new int[] {7, 2});
+            var gens = engine.generate(prompts, java.util.Collections.nCopies(2, "agent"), sampling, 3);
+            List<AgentStep> recorded = new java.util.ArrayList<>(), bare = new java.util.ArrayList<>();
+            for (int b = 0; b < 2; b++) {
+                var g = gens.get(b);
+                assertThat(g.unfilteredLogprobs()).as("the fused path records them").isNotNull();
+                recorded.add(new AgentStep("o", prompts.get(b), g.tokens(), "", g.logprobs(), g.endedWithEos(), prompts.get(b), g.unfilteredLogprobs()));
+                bare.add(new AgentStep("o", prompts.get(b), g.tokens(), "", g.logprobs(), g.endedWithEos()));
+            }
+            double[][] fromRollout = BaseKl.agentTokens(engine, "agent", recorded, sampling, null);
+            double[][] scored = BaseKl.agentTokens(engine, "agent", bare, sampling, null);
+            boolean moved = false;
+            for (int b = 0; b < 2; b++)
+                for (int j = 0; j < scored[b].length; j++) {
+                    assertThat(fromRollout[b][j]).as("row %d token %d", b, j).isCloseTo(scored[b][j], within(1e-4));
+                    moved |= Math.abs(scored[b][j]) > 1e-3;
+                }
+            assertThat(moved).as("the adapter moved some log-prob").isTrue();
+
+            AgentStep one = new AgentStep("o", new int[] {1, 2}, new int[] {4, 5}, "", new float[] {-9f, -9f}, false, new int[] {1, 2},
+                    new float[] {-1.5f, -0.25f});
+            double[][] given = BaseKl.agentTokens(engine, "agent", List.of(one), sampling, new float[][] {{-2.0f, -0.75f}});
+            assertThat(given[0]).containsExactly(0.5, 0.5);
         }
     }
 

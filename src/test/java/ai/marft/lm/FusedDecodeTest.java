@@ -80,8 +80,9 @@ class FusedDecodeTest {
         try (LmEngine engine = withAdapters(dir, flavour)) {
             List<String> adapters = Arrays.asList("a", null, "b", "a");
             assertCachedLogitsMatch(engine, PROMPTS, adapters, engine.model().config().vocabSize());
-            SamplingParams sp = new SamplingParams(10, 0.7, 12, 0.9);
+            SamplingParams sp = new SamplingParams(10, 0.7, 12, 0.9), unfiltered = new SamplingParams(10, 0.7, 0, 1.0);
             List<Generation> gens = engine.generate(PROMPTS, adapters, sp, 5);
+            boolean filtered = false;
             for (int b = 0; b < PROMPTS.size(); b++) {
                 float[] behaviour = gens.get(b).logprobs();
                 assertThat(behaviour).isNotEmpty();
@@ -90,8 +91,19 @@ class FusedDecodeTest {
                     float[] lp = sc.logprobs().toFloatArray();
                     for (int j = 0; j < behaviour.length; j++)
                         assertThat(lp[j]).as("%s row %d (adapter %s) token %d", flavour, b, adapters.get(b), j).isCloseTo(behaviour[j], within(1e-4f));
+                    // the same tokens without the top-k / top-p filters: what the KL-to-base estimate reads from the rollout,
+                    // and what actionLogprobs gives through the fused forward with the row's adapter
+                    float[] plain = engine.scoreActions(m, List.of(PROMPTS.get(b)), List.of(gens.get(b).tokens()), adapters.get(b), unfiltered, false)
+                            .logprobs().toFloatArray();
+                    float[] scored = engine.actionLogprobs(List.of(PROMPTS.get(b)), List.of(gens.get(b).tokens()), adapters.get(b), unfiltered)[0];
+                    for (int j = 0; j < behaviour.length; j++) {
+                        assertThat(gens.get(b).unfilteredLogprobs()[j]).as("%s row %d unfiltered token %d", flavour, b, j).isCloseTo(plain[j], within(1e-4f));
+                        assertThat(scored[j]).as("%s row %d actionLogprobs token %d", flavour, b, j).isCloseTo(plain[j], within(1e-4f));
+                    }
+                    for (int j = 0; j < behaviour.length; j++) filtered |= lp[j] > plain[j] + 1e-3f; // renormalised over fewer tokens
                 }
             }
+            assertThat(filtered).as("the filters changed some log-prob, so the two records differ").isTrue();
         }
     }
 
@@ -219,9 +231,10 @@ class FusedDecodeTest {
                 longRun.run();
             }
             long extra = allocated(longRun) - allocated(shortRun);
-            // 400 more tokens per row, 2 rows: their ids and log-probs (8 bytes) in the loop's arrays and again in the
-            // trimmed copies the Generations hold, 16 x 800 bytes; one object per token per row would add 16 x 800 more
-            assertThat(extra).as("bytes allocated by 800 more tokens").isBetween(16L * 800, 16L * 800 + 1024);
+            // 400 more tokens per row, 2 rows: their ids and two log-probs (12 bytes: filtered and unfiltered) in the loop's
+            // arrays and again in the trimmed copies the Generations hold, 24 x 800 bytes; one object per token per row
+            // would add 16 x 800 more
+            assertThat(extra).as("bytes allocated by 800 more tokens").isBetween(24L * 800, 24L * 800 + 1024);
         }
     }
 

@@ -50,6 +50,11 @@ public final class FusedDecoder implements AutoCloseable {
         for (int i = 0; i < headDim / 2; i++) invFreq[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / headDim));
     }
 
+    /** log Σ_i e^z[i] for i &lt; n, given z's largest value {@code max} (the kernels' vector exp; tmp holds n floats). */
+    public static double logSumExp(float[] z, int n, float max, float[] tmp) {
+        return max + Math.log(Kernels.sumExp(z, n, max, tmp));
+    }
+
     public ModelConfig config() {
         return c;
     }

@@ -375,6 +375,14 @@ final class Kernels {
     }
 
     /** x[off + i] += b[i] for a bias segment b of n floats. */
+    /** Σ_i e^(src[i] − shift) for i &lt; n, summed in index order into a double; tmp holds n floats. */
+    static double sumExp(float[] src, int n, float shift, float[] tmp) {
+        exp(src, 0, tmp, 0, n, 1f, -shift);
+        double s = 0;
+        for (int i = 0; i < n; i++) s += tmp[i];
+        return s;
+    }
+
     static void addBias(float[] x, int off, MemorySegment b, int n) {
         for (int i = 0; i < n; i++) x[off + i] += get(b, i);
     }
