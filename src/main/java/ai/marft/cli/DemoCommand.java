@@ -10,8 +10,9 @@ import java.nio.file.Path;
 
 /** {@code marft demo}: the main job, before/after MARFT-A on the embedded arith task. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Measure held-out accuracy of the embedded model's planner/solver team, train it with MARFT-A",
-                "for a bounded time, measure again; print the table, keep DIR/checkpoints/final and DIR/report.md."})
+        description = {"Measure the embedded model's planner/solver team on two held-out sets (problems never trained on, and",
+                "fresh draws of the task's mix), train it with MARFT-A for a bounded time, measure again; print the table,",
+                "keep DIR/checkpoints/final and DIR/report.md."})
 public final class DemoCommand implements Runnable {
     @Option(names = "--out", description = "output folder (default: runs/demo, or runs/demo-2, -3, ... when it holds an earlier run)")
     Path out;
@@ -21,8 +22,10 @@ public final class DemoCommand implements Runnable {
     double minutes;
     @Option(names = "--config", defaultValue = "configs/demo_arith.yaml", description = "RL settings (default: ${DEFAULT-VALUE})")
     Path config;
-    @Option(names = "--heldout", defaultValue = "300", description = "held-out problems (default: ${DEFAULT-VALUE})")
+    @Option(names = "--heldout", defaultValue = "300", description = "problems in each held-out set, unseen and the task's mix (default: ${DEFAULT-VALUE})")
     int heldOut;
+    @Option(names = "--seed", description = "the run's seed (default: the config's); the problem sets stay the same")
+    Long seed;
 
     @Mixin
     ThreadsOption threads; // default 1: the tiny model's ops are too small to split, and a second thread only waits on a shared machine
@@ -31,7 +34,7 @@ public final class DemoCommand implements Runnable {
     public void run() {
         threads.apply(1);
         Path dir = out != null ? out : RunFolder.fresh(Path.of("runs/demo"));
-        Demo.Result r = Demo.run(config, dir, minutes, heldOut, overwrite, System.err);
+        Demo.Result r = Demo.run(config, dir, minutes, heldOut, overwrite, seed, System.err);
         System.out.print(r.table());
         System.err.println("marft demo: final checkpoint " + r.checkpoint() + ", report " + dir.resolve("report.html"));
     }

@@ -34,27 +34,39 @@ import java.util.Set;
  * The main job ({@code marft demo}): the embedded tiny model and the arith planner/solver team,
  * held-out accuracy before, MARFT-A for a wall-clock budget, held-out accuracy after, a
  * before/after table, the final checkpoint ({@code out/checkpoints/final}) and {@code out/report.md}.
- * Held-out problems are drawn first ({@link ArithGenerator} seed {@value #HELDOUT_SEED}, distinct), then
- * training problems (seed {@value #TRAIN_SEED}) with every held-out text left out: both sets follow the
- * task's own mix of problem shapes, and no held-out problem is ever trained on.
+ * Two held-out figures: the unseen set, drawn first ({@link ArithGenerator} seed {@value #HELDOUT_SEED},
+ * distinct), whose texts are then left out of the training problems (seed {@value #TRAIN_SEED}), so no
+ * problem of it is ever trained on; and the task's mix, fresh draws (seed {@value #MIX_SEED}) that may
+ * also be training problems, as a user drawing new problems would meet them (most three-operand problems
+ * are: there are only 2,916). Both follow the task's own mix of problem shapes.
  */
 public final class Demo {
-    static final long TRAIN_SEED = 1, HELDOUT_SEED = 424242;
+    static final long TRAIN_SEED = 1, HELDOUT_SEED = 424242, MIX_SEED = 777;
     static final int TRAIN_PROBLEMS = 20_000;
 
-    /** What the demo measured. */
-    public record Result(EvalReport before, EvalReport after, long iterations, double minutes, Path checkpoint, Path report) {
-        /** The before/after table printed at the end. */
+    /**
+     * What the demo measured.
+     *
+     * @param before      unseen problems (none in the training set), base model
+     * @param mixBefore   the task's mix (fresh draws; {@code mixInTraining} of them are training problems), base model
+     */
+    public record Result(EvalReport before, EvalReport after, EvalReport mixBefore, EvalReport mixAfter, int mixInTraining,
+                         long iterations, double minutes, Path checkpoint, Path report) {
+        /** The before/after table printed at the end: one column pair per held-out set. */
         public String table() {
-            double[] b = before.ci95(), a = after.ci95();
             return String.format(Locale.ROOT, """
-                    | held-out (%d problems, 1 attempt) | accuracy | 95%% CI |
-                    | --- | --- | --- |
-                    | before (base model) | %.3f | [%.3f, %.3f] |
-                    | after MARFT-A (%d iterations, %.1f min) | %.3f | [%.3f, %.3f] |
-                    | change | %+.1f points | |
-                    """, before.n(), before.accuracy(), b[0], b[1], iterations, minutes, after.accuracy(), a[0], a[1],
-                    100 * (after.accuracy() - before.accuracy()));
+                    | 1 attempt per problem | unseen: %d problems, none trained on | 95%% CI | task's mix: %d fresh draws, %d also trained on | 95%% CI |
+                    | --- | --- | --- | --- | --- |
+                    | before (base model) | %s | %s |
+                    | after MARFT-A (%d iterations, %.1f min) | %s | %s |
+                    | change | %+.1f points | | %+.1f points | |
+                    """, before.n(), mixBefore.n(), mixInTraining, cells(before), cells(mixBefore), iterations, minutes, cells(after),
+                    cells(mixAfter), 100 * (after.accuracy() - before.accuracy()), 100 * (mixAfter.accuracy() - mixBefore.accuracy()));
+        }
+
+        private static String cells(EvalReport r) {
+            double[] ci = r.ci95();
+            return String.format(Locale.ROOT, "%.3f | [%.3f, %.3f]", r.accuracy(), ci[0], ci[1]);
         }
     }
 
@@ -63,12 +75,15 @@ public final class Demo {
     /**
      * @param configFile the demo's RL settings (configs/demo_arith.yaml)
      * @param minutes    training budget in minutes (wall clock)
-     * @param heldOut    number of held-out problems
+     * @param heldOut    number of problems in each held-out set
+     * @param seed       the run's seed, or null for the config's
      */
-    public static Result run(Path configFile, Path out, double minutes, int heldOut, boolean overwrite, PrintStream log) {
+    public static Result run(Path configFile, Path out, double minutes, int heldOut, boolean overwrite, Long seed, PrintStream log) {
         Path trainFile = out.resolve("data/train.json"), heldFile = out.resolve("data/heldout.json");
-        TrainConfig cfg = TrainConfigLoader.load(configFile, List.of("--run_dir", out.toString(), "--dataset_path", trainFile.toString(),
+        List<String> overrides = new ArrayList<>(List.of("--run_dir", out.toString(), "--dataset_path", trainFile.toString(),
                 "--eval_dataset_path", heldFile.toString(), "--overwrite", String.valueOf(overwrite)));
+        if (seed != null) overrides.addAll(List.of("--seed", seed.toString()));
+        TrainConfig cfg = TrainConfigLoader.load(configFile, overrides);
         if (RunFolder.hasRun(out) && !overwrite)
             throw new InputError("output folder " + out + " already holds a run: choose another --out, or pass --overwrite to replace it");
         if (!(heldOut >= 1)) throw new InputError("--heldout must be at least 1, got " + heldOut);
@@ -78,37 +93,51 @@ public final class Demo {
             throw new InputError("the embedded model " + model + " is missing (it is made by `marft pretrain --out models/tiny-arith --seed 1`): cannot run the demo");
         RunFolder.requireWritable(out, "output folder"); // creates it: only once every input is known good
         Split split = split(heldOut);
-        List<Problem> train = split.train(), held = split.heldOut();
+        List<Problem> train = split.train(), held = split.heldOut(), mix = split.mix();
         write(trainFile, train);
         write(heldFile, held);
+        write(out.resolve("data/mix.json"), mix);
+        Set<String> trainTexts = new HashSet<>();
+        train.forEach(p -> trainTexts.add(p.problem()));
+        int mixInTraining = (int) mix.stream().filter(p -> trainTexts.contains(p.problem())).count();
         try (TrainRun run = new TrainRun(cfg, null)) {
             EvaluatorOptions opts = new EvaluatorOptions(held.size(), 1, HELDOUT_SEED, 1, EvaluatorOptions.DEFAULT_BATCH);
-            log.println("demo: held-out accuracy of the base model (" + held.size() + " problems)");
+            log.println("demo: accuracy of the base model on " + held.size() + " unseen problems and " + mix.size() + " of the task's mix");
             TeamPolicy base = new TeamPolicy(run.team(), run.engine(), TeamPolicy.baseModel(run.team()), Algorithm.samplingParams(cfg));
             EvalReport before = new Evaluator(base, Tasks.grader(cfg.envName)).run(held, opts, log);
+            EvalReport mixBefore = new Evaluator(base, Tasks.grader(cfg.envName)).run(mix, opts, log);
             log.printf(Locale.ROOT, "demo: training MARFT-A for %.1f minutes%n", minutes);
             long start = System.nanoTime();
             run.run(-1, minutes, log);
             double trained = (System.nanoTime() - start) / 60e9;
-            log.println("demo: held-out accuracy after training");
+            log.println("demo: accuracy after training");
             EvalReport after = new Evaluator(run.trainer().policy(), Tasks.grader(cfg.envName)).run(held, opts, log);
+            EvalReport mixAfter = new Evaluator(run.trainer().policy(), Tasks.grader(cfg.envName)).run(mix, opts, log);
             Path finalDir = run.saveCheckpoint(out.resolve("checkpoints").resolve("final"));
             after.writeJsonl(out.resolve("heldout_after.jsonl"));
             before.writeJsonl(out.resolve("heldout_before.jsonl"));
-            double[] b = before.ci95(), a = after.ci95();
-            new BeforeAfter(String.format(Locale.ROOT, "held-out (%d problems, 1 attempt)", before.n()), List.of(
-                    new BeforeAfter.Row("before (base model)", before.accuracy(), b[0], b[1], before.n()),
-                    new BeforeAfter.Row(String.format(Locale.ROOT, "after MARFT-A (%d iterations, %.1f min)", run.iteration(), trained),
-                            after.accuracy(), a[0], a[1], after.n()))).write(out);
+            mixAfter.writeJsonl(out.resolve("mix_after.jsonl"));
+            mixBefore.writeJsonl(out.resolve("mix_before.jsonl"));
+            String afterLabel = String.format(Locale.ROOT, "after MARFT-A (%d iterations, %.1f min)", run.iteration(), trained);
+            BeforeAfter.writeAll(out, List.of(
+                    table(String.format(Locale.ROOT, "unseen: %d problems none trained on, 1 attempt", before.n()), before, after, afterLabel),
+                    table(String.format(Locale.ROOT, "task's mix: %d fresh draws, %d also trained on", mixBefore.n(), mixInTraining),
+                            mixBefore, mixAfter, afterLabel)));
             RunReport.write(out, RunReport.DEFAULT_SMOOTHING);
-            Result r = new Result(before, after, run.iteration(), trained, finalDir, out.resolve("report.md"));
+            Result r = new Result(before, after, mixBefore, mixAfter, mixInTraining, run.iteration(), trained, finalDir, out.resolve("report.md"));
             writeReport(r, cfg, configFile);
             return r;
         }
     }
 
-    /** The demo's problems: training and held-out sets with no problem text in common. */
-    record Split(List<Problem> train, List<Problem> heldOut) {}
+    private static BeforeAfter table(String title, EvalReport before, EvalReport after, String afterLabel) {
+        double[] b = before.ci95(), a = after.ci95();
+        return new BeforeAfter(title, List.of(new BeforeAfter.Row("before (base model)", before.accuracy(), b[0], b[1], before.n()),
+                new BeforeAfter.Row(afterLabel, after.accuracy(), a[0], a[1], after.n())));
+    }
+
+    /** The demo's problems: training and unseen sets with no problem text in common, and the task's mix (fresh draws). */
+    record Split(List<Problem> train, List<Problem> heldOut, List<Problem> mix) {}
 
     /**
      * {@code n} distinct held-out problems, then {@value #TRAIN_PROBLEMS} training problems that are none
@@ -130,7 +159,14 @@ public final class Demo {
             Problem p = t.next();
             if (!texts.contains(p.problem())) train.add(p);
         }
-        return new Split(train, held);
+        ArithGenerator m = new ArithGenerator(MIX_SEED);
+        Set<String> mixTexts = new HashSet<>();
+        List<Problem> mix = new ArrayList<>();
+        while (mix.size() < n) {
+            Problem p = m.next();
+            if (mixTexts.add(p.problem())) mix.add(p);
+        }
+        return new Split(train, held, mix);
     }
 
     static Path write(Path file, List<Problem> problems) {
@@ -149,13 +185,14 @@ public final class Demo {
         String text = "# MARFT-A demo\n\n" + r.table() + String.format(Locale.ROOT, """
 
                 Team: %s (%s), model %s, RL settings %s (seed %d, sampling temperature %.2f, top-k %d).
-                Held-out problems: `%s` (ArithGenerator seed %d, left out of the training set); evaluation at the
-                rollout's sampling, one attempt per problem, Wilson 95%% intervals.
+                Unseen problems: `%s` (ArithGenerator seed %d, left out of the training set); the task's mix: `%s`
+                (seed %d, fresh draws, %d of them also training problems); evaluation at the rollout's sampling, one
+                attempt per problem, Wilson 95%% intervals.
                 Final checkpoint: `%s`; metrics: `%s`.
 
                 Check it on other problems: `bin/marft eval --checkpoint %s --dataset FILE`
                 """, cfg.profilePath, String.join(" → ", r.before.roles()), cfg.modelNameOrPath, configFile, cfg.seed, cfg.temperature,
-                cfg.topK, cfg.evalDatasetPath, HELDOUT_SEED, r.checkpoint, Path.of(cfg.runDir).resolve("metrics.jsonl"), r.checkpoint);
+                cfg.topK, cfg.evalDatasetPath, HELDOUT_SEED, Path.of(cfg.runDir).resolve("data/mix.json"), MIX_SEED, r.mixInTraining, r.checkpoint, Path.of(cfg.runDir).resolve("metrics.jsonl"), r.checkpoint);
         try {
             Files.writeString(r.report(), text);
         } catch (IOException e) {

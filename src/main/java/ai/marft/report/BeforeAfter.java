@@ -12,14 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * A before/after accuracy table, as {@code before_after.json} in a run folder (the demo writes it):
- * <pre>{"title": "held-out (300 problems, 1 attempt)",
- *  "rows": [{"label": "before (base model)", "accuracy": 0.297, "ci95": [0.248, 0.351], "n": 300},
- *           {"label": "after MARFT-A (19 iterations, 1.0 min)", "accuracy": 0.303, "ci95": [0.254, 0.358], "n": 300}]}</pre>
- * The report shows the rows and the change from the first to the last in points.
+ * A before/after accuracy table; {@code before_after.json} in a run folder holds one or a list of them
+ * (the demo writes two: unseen problems and the task's mix):
+ * <pre>[{"title": "unseen: 300 problems none trained on, 1 attempt",
+ *   "rows": [{"label": "before (base model)", "accuracy": 0.297, "ci95": [0.248, 0.351], "n": 300},
+ *            {"label": "after MARFT-A (19 iterations, 1.0 min)", "accuracy": 0.303, "ci95": [0.254, 0.358], "n": 300}]}, ...]</pre>
+ * The report shows each table's rows and the change from the first to the last in points.
  */
 public record BeforeAfter(String title, List<Row> rows) {
     public static final String FILE = "before_after.json";
@@ -36,33 +36,49 @@ public record BeforeAfter(String title, List<Row> rows) {
         return 100 * (rows.getLast().accuracy() - rows.getFirst().accuracy());
     }
 
-    /** Writes {@code runDir/before_after.json}. */
+    /** Writes {@code runDir/before_after.json} with this one table. */
     public void write(Path runDir) {
-        ObjectNode o = Json.MAPPER.createObjectNode().put("title", title);
-        ArrayNode a = o.putArray("rows");
-        for (Row r : rows) {
-            ObjectNode row = a.addObject().put("label", r.label()).put("accuracy", r.accuracy());
-            row.putArray("ci95").add(r.ciLow()).add(r.ciHigh());
-            row.put("n", r.n());
+        writeAll(runDir, List.of(this));
+    }
+
+    /** Writes {@code runDir/before_after.json} with the tables in order. */
+    public static void writeAll(Path runDir, List<BeforeAfter> tables) {
+        ArrayNode all = Json.MAPPER.createArrayNode();
+        for (BeforeAfter t : tables) {
+            ObjectNode o = all.addObject().put("title", t.title());
+            ArrayNode a = o.putArray("rows");
+            for (Row r : t.rows()) {
+                ObjectNode row = a.addObject().put("label", r.label()).put("accuracy", r.accuracy());
+                row.putArray("ci95").add(r.ciLow()).add(r.ciHigh());
+                row.put("n", r.n());
+            }
         }
         try {
             Files.createDirectories(runDir);
-            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve(FILE).toFile(), o);
+            Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(runDir.resolve(FILE).toFile(), all);
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + runDir.resolve(FILE), e);
         }
     }
 
-    /** The table of {@code runDir}, empty when the run has no before_after.json. */
-    public static Optional<BeforeAfter> read(Path runDir) {
+    /** The tables of {@code runDir} (one object or a list of them), empty when the run has no before_after.json. */
+    public static List<BeforeAfter> read(Path runDir) {
         Path f = runDir.resolve(FILE);
-        if (!Files.isRegularFile(f)) return Optional.empty();
-        JsonNode o;
+        if (!Files.isRegularFile(f)) return List.of();
+        JsonNode tree;
         try {
-            o = Json.MAPPER.readTree(f.toFile());
+            tree = Json.MAPPER.readTree(f.toFile());
         } catch (IOException e) {
             throw new InputError(f + ": not JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
+        List<BeforeAfter> out = new ArrayList<>();
+        if (tree != null && tree.isArray()) for (JsonNode o : tree) out.add(table(f, o));
+        else out.add(table(f, tree));
+        return out;
+    }
+
+    private static BeforeAfter table(Path f, JsonNode o) {
+        if (o == null || !o.isObject()) throw new InputError(f + ": expected a table object (title, rows) or a list of them");
         List<Row> rows = new ArrayList<>();
         for (JsonNode r : o.path("rows")) {
             JsonNode ci = r.path("ci95");
@@ -72,6 +88,6 @@ public record BeforeAfter(String title, List<Row> rows) {
                     r.path("n").asInt(0)));
         }
         if (rows.isEmpty()) throw new InputError(f + ": 'rows' must list at least one measured team");
-        return Optional.of(new BeforeAfter(o.path("title").asText("accuracy"), rows));
+        return new BeforeAfter(o.path("title").asText("accuracy"), rows);
     }
 }

@@ -70,9 +70,9 @@ public final class RunReport {
         }
     }
 
-    private static void summary(StringBuilder b, MetricsTable m, Optional<BeforeAfter> table) {
+    private static void summary(StringBuilder b, MetricsTable m, List<BeforeAfter> tables) {
         b.append("<section id=\"summary\"><h2>Summary</h2>\n");
-        table.ifPresent(t -> beforeAfter(b, t));
+        for (BeforeAfter t : tables) beforeAfter(b, t);
         if (m.rows() > 0) {
             b.append("<table class=\"kv\"><tr><th>last iteration</th><td>").append(Html.num(m.iterations()[m.rows() - 1])).append("</td></tr>");
             for (String k : List.of("reward_mean", "episodic_return", "accuracy", "eval_accuracy", "tokens_per_s", "rss_mb"))
@@ -83,7 +83,7 @@ public final class RunReport {
     }
 
     static void beforeAfter(StringBuilder b, BeforeAfter t) {
-        b.append("<table class=\"grid\" id=\"before-after\"><tr><th>").append(Html.esc(t.title())).append("</th><th>accuracy</th><th>95% CI</th><th>n</th></tr>");
+        b.append("<table class=\"grid before-after\"><tr><th>").append(Html.esc(t.title())).append("</th><th>accuracy</th><th>95% CI</th><th>n</th></tr>");
         for (BeforeAfter.Row r : t.rows())
             b.append("<tr><td>").append(Html.esc(r.label())).append("</td><td>").append(Html.num(r.accuracy())).append("</td><td>")
                     .append(Double.isNaN(r.ciLow()) ? "–" : "[" + Html.num(r.ciLow()) + ", " + Html.num(r.ciHigh()) + "]")

@@ -30,9 +30,13 @@ class DemoTest {
         Files.writeString(cfg, String.join("\n", "model_name_or_path: " + model, "profile_path: configs/arith_dual.json", "env_name: arith",
                 "n_rollout_threads: 2", "horizon: 1", "max_new_tokens: 4", "num_env_steps: 1000000", "lr: 1.0e-3", "save_interval: 0", ""));
         Path out = tmp.resolve("demo");
-        Demo.Result r = Demo.run(cfg, out, 0.02, 6, false, new PrintStream(new ByteArrayOutputStream()));
+        Demo.Result r = Demo.run(cfg, out, 0.02, 6, false, null, new PrintStream(new ByteArrayOutputStream()));
         assertThat(r.before().n()).isEqualTo(6);
         assertThat(r.after().n()).isEqualTo(6);
+        assertThat(r.mixBefore().n()).isEqualTo(6);
+        assertThat(r.mixAfter().n()).isEqualTo(6);
+        assertThat(ai.marft.report.BeforeAfter.read(out)).extracting(ai.marft.report.BeforeAfter::title)
+                .containsExactly("unseen: 6 problems none trained on, 1 attempt", "task's mix: 6 fresh draws, " + r.mixInTraining() + " also trained on");
         assertThat(r.iterations()).isGreaterThanOrEqualTo(1);
         assertThat(AtomicDir.isComplete(out.resolve("checkpoints/final"))).isTrue();
         assertThat(Files.isDirectory(out.resolve("checkpoints/final/planner"))).isTrue();
@@ -52,5 +56,14 @@ class DemoTest {
         // the generator draws 3 or 4 operands; both shapes are in the held-out set in similar shares
         long threeOperands = held.stream().filter(p -> p.problem().split(" ").length == 7).count();
         assertThat(threeOperands).isBetween(90L, 210L);
+        // the task's mix: fresh draws that may be training problems: most three-operand ones are (2,916 of them, ~10,000 such draws)
+        Set<String> train = new HashSet<>();
+        split.train().forEach(p -> train.add(p.problem()));
+        List<Problem> mix = split.mix();
+        assertThat(mix).hasSize(300).extracting(Problem::problem).doesNotHaveDuplicates();
+        long mixThree = mix.stream().filter(p -> p.problem().split(" ").length == 7).count();
+        long mixThreeTrained = mix.stream().filter(p -> p.problem().split(" ").length == 7 && train.contains(p.problem())).count();
+        assertThat(mixThree).isBetween(90L, 210L);
+        assertThat((double) mixThreeTrained / mixThree).as("share of the mix's three-operand problems also trained on").isGreaterThan(0.8);
     }
 }
