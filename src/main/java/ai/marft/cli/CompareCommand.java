@@ -11,8 +11,9 @@ import java.util.List;
 
 /** {@code marft compare}: variants of one run config under equal wall-clock budgets, over seeds, on held-out arith problems. */
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Train each variant (appo, tppo, grpo, solo, abat) for the same wall-clock budget per seed, measure",
-                "held-out accuracy of the final team, write OUT/compare.md and OUT/compare.json (mean ± std over seeds)."})
+        description = {"Train each variant (appo, tppo, grpo, solo, abat; appo_ref: APPO with kl_coef 0, the reference's objective)",
+                "for the same wall-clock budget per seed, measure held-out accuracy of the final team, write OUT/compare.md and",
+                "OUT/compare.json (mean ± std over seeds, and a paired t-test over seeds for each pair of variants)."})
 public final class CompareCommand implements Runnable {
     @Option(names = "--config", defaultValue = "configs/compare_arith.yaml", description = "base run config (default: ${DEFAULT-VALUE})")
     Path config;

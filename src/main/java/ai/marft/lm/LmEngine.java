@@ -293,12 +293,8 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
      * decoder where it can (one cached forward over prompt + action), else on the tensor library.
      */
     public float[][] actionLogprobs(List<int[]> prompts, List<int[]> actions, String adapter, SamplingParams params) {
-        if (prompts.size() != actions.size())
-            throw new IllegalArgumentException(prompts.size() + " prompts but " + actions.size() + " actions");
-        check(prompts, "prompt", false);
-        check(actions, "action", true);
-        FusedDecoder d = fused ? decoder() : null;
-        if (d != null && d.fits(prompts.size(), longestSequence(prompts, actions)))
+        FusedDecoder d = fusedFor(prompts, actions);
+        if (d != null)
             return FusedBaseForward.run(d, adapters.rowLora(Collections.nCopies(prompts.size(), adapter)), prompts, actions, false,
                     params, false, decodeThreads()).actionLogprobs();
         try (NDManager m = model.manager().newSubManager()) {
@@ -315,10 +311,16 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
         return out;
     }
 
-    private static int longestSequence(List<int[]> prompts, List<int[]> actions) {
+    /** Checks a prompt + action batch; the fused decoder when it can run it (CPU weights, its cache fits), else null. */
+    private FusedDecoder fusedFor(List<int[]> prompts, List<int[]> actions) {
+        if (prompts.size() != actions.size())
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + actions.size() + " actions");
+        check(prompts, "prompt", false);
+        check(actions, "action", true);
+        FusedDecoder d = fused ? decoder() : null;
         int longest = 0;
         for (int b = 0; b < prompts.size(); b++) longest = Math.max(longest, prompts.get(b).length + actions.get(b).length);
-        return longest;
+        return d != null && d.fits(prompts.size(), longest) ? d : null;
     }
 
     /**
@@ -377,12 +379,8 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
      * Runs on the fused decoder where it can, else on the tensor library.
      */
     public BaseForward baseForward(List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams params, boolean fullSoftmax) {
-        if (prompts.size() != actions.size())
-            throw new IllegalArgumentException(prompts.size() + " prompts but " + actions.size() + " actions");
-        check(prompts, "prompt", false);
-        check(actions, "action", true);
-        FusedDecoder d = fused ? decoder() : null;
-        if (d != null && d.fits(prompts.size(), longestSequence(prompts, actions)))
+        FusedDecoder d = fusedFor(prompts, actions);
+        if (d != null)
             return FusedBaseForward.run(d, RowLora.NONE, prompts, actions, withActionHidden, params, fullSoftmax, decodeThreads());
         return tensorBaseForward(prompts, actions, withActionHidden, params, fullSoftmax);
     }

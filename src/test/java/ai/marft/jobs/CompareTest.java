@@ -31,6 +31,29 @@ class CompareTest {
         assertThat(t).contains("| appo | 2 | 0.600 ± 0.141 | 5.0 ± 1.4 | 61 ± 1 | 1100 ± 141 |");
     }
 
+    /**
+     * Hand values of the two-sided paired t-test. df 2: d = (0.10, 0.07, 0.13), mean 0.1, sd 0.03, t = 0.1 / (0.03 / √3)
+     * = 5.7735, and Student's t with 2 degrees of freedom has the closed form p = 1 − |t| / √(2 + t²) = 0.028714.
+     * df 1: d = (0.1, 0.3), t = 0.2 / (0.141421 / √2) = 2, Cauchy: p = 1 − (2/π)·atan 2 = 0.295167.
+     */
+    @Test
+    void pairedTestOverSeedsAgainstClosedForms() {
+        PairedTest t = PairedTest.of(new double[] {0.60, 0.62, 0.65}, new double[] {0.50, 0.55, 0.52});
+        assertThat(t.meanDifference()).isCloseTo(0.1, within(1e-12));
+        assertThat(t.t()).isCloseTo(5.773503, within(1e-5));
+        assertThat(t.p()).isCloseTo(0.028714, within(1e-5));
+        PairedTest one = PairedTest.of(new double[] {0.5, 0.7}, new double[] {0.4, 0.4});
+        assertThat(one.t()).isCloseTo(2.0, within(1e-9));
+        assertThat(one.p()).isCloseTo(0.295167, within(1e-5));
+        assertThat(PairedTest.of(new double[] {0.5, 0.6}, new double[] {0.4, 0.5}).p()).isZero(); // the same difference every seed
+
+        Compare.Options o = new Compare.Options(List.of("appo", "appo_ref"), 1, 3, 10, 1, Path.of("s.json"));
+        String table = Compare.table(List.of(new Compare.Run("appo", 10, 0.60, 10, 4, 60, 1000), new Compare.Run("appo", 11, 0.62, 10, 4, 60, 1000),
+                new Compare.Run("appo", 12, 0.65, 10, 4, 60, 1000), new Compare.Run("appo_ref", 10, 0.50, 10, 4, 60, 1000),
+                new Compare.Run("appo_ref", 11, 0.55, 10, 4, 60, 1000), new Compare.Run("appo_ref", 12, 0.52, 10, 4, 60, 1000)), o);
+        assertThat(table).contains("| appo − appo_ref | 3 | +10.0 | 5.77 | 0.029 | yes |");
+    }
+
     @Test
     void everyVariantTrainsForTheBudgetAndGetsAHeldOutAccuracy() throws Exception {
         Path model = TinyModels.write(tmp.resolve("model"), TinyModels.Flavour.LLAMA, 9, true);
