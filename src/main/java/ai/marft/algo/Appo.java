@@ -69,7 +69,7 @@ public final class Appo implements Algorithm {
             }
         for (int e = 0; e < x.envs(); e++) if (!Double.isNaN(boot[e])) buf.setBootstrapValue(e, boot[e]);
         Gae.ActionEstimates est = Gae.actionLevel(buf, cfg.gamma, cfg.gaeLambda);
-        double[][][] adv = AdvantageNorm.normalize(est.advantages(), acted(x), AdvantageNorm.REFERENCE_EPS);
+        double[][][] adv = AdvantageNorm.normalize(est.advantages(), x.actedGrid(), AdvantageNorm.REFERENCE_EPS);
         // 4. one entry per decision
         double[][] values = new double[d][], returns = new double[d][], advantages = new double[d][];
         for (int t = 0; t < x.steps(); t++)
@@ -81,15 +81,6 @@ public final class Appo implements Algorithm {
                     advantages[k] = new double[] {adv[t][e][i]};
                 }
         return new Experience(x, true, oldLp, values, returns, advantages, pass.features(), kl);
-    }
-
-    /** [t][e][i] whether the agent acted. */
-    static boolean[][][] acted(Decisions x) {
-        boolean[][][] a = new boolean[x.steps()][x.envs()][x.agents()];
-        for (int t = 0; t < x.steps(); t++)
-            for (int e = 0; e < x.envs(); e++)
-                for (int i = 0; i < x.agents(); i++) a[t][e][i] = x.acted(x.index(t, e, i));
-        return a;
     }
 
     @Override

@@ -62,6 +62,15 @@ public record Decisions(int steps, int envs, int agents, List<AgentStep> all) {
         return all.get(d) != null;
     }
 
+    /** [t][e][i] whether the agent acted. */
+    public boolean[][][] actedGrid() {
+        boolean[][][] a = new boolean[steps][envs][agents];
+        for (int t = 0; t < steps; t++)
+            for (int e = 0; e < envs; e++)
+                for (int i = 0; i < agents; i++) a[t][e][i] = acted(index(t, e, i));
+        return a;
+    }
+
     /** Decision d, or when absent the first decision of its row (the router's, which always acts). */
     AgentStep stand(int d) {
         AgentStep a = all.get(d);
