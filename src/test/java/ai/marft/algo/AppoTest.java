@@ -7,7 +7,6 @@ import ai.marft.config.TrainConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.marft.env.Env;
-import ai.marft.env.StepResult;
 import ai.marft.env.VecEnv;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.TinyModels;
@@ -24,7 +23,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,33 +32,6 @@ class AppoTest {
     Path tmp;
     LmEngine engine;
     Algorithm trainer;
-
-    /** One-step episodes; the last agent's reward is 1 when its text starts with a character of even code. */
-    static final class ParityEnv implements Env {
-        private final int agents;
-
-        ParityEnv(int agents) {
-            this.agents = agents;
-        }
-
-        @Override
-        public int numAgents() {
-            return agents;
-        }
-
-        @Override
-        public List<String> reset() {
-            return java.util.Collections.nCopies(agents, "say something\n");
-        }
-
-        @Override
-        public StepResult step(List<String> actions) {
-            String last = actions.getLast();
-            double[] r = new double[agents];
-            r[agents - 1] = !last.isEmpty() && last.charAt(0) % 2 == 0 ? 1 : 0;
-            return new StepResult(reset(), r, true, Map.of());
-        }
-    }
 
     private static Team team(int agents) {
         List<Profile> ps = new ArrayList<>();
