@@ -120,7 +120,7 @@ public final class Demo {
             mixBefore.writeJsonl(out.resolve("mix_before.jsonl"));
             String afterLabel = String.format(Locale.ROOT, "after MARFT-A (%d iterations, %.1f min)", run.iteration(), trained);
             BeforeAfter.writeAll(out, List.of(
-                    table(String.format(Locale.ROOT, "unseen: %d problems none trained on, 1 attempt", before.n()), before, after, afterLabel),
+                    table(String.format(Locale.ROOT, "unseen: %d problems, none trained on", before.n()), before, after, afterLabel),
                     table(String.format(Locale.ROOT, "task's mix: %d fresh draws, %d also trained on", mixBefore.n(), mixInTraining),
                             mixBefore, mixAfter, afterLabel)));
             RunReport.write(out, RunReport.DEFAULT_SMOOTHING);

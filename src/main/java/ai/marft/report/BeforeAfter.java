@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * A before/after accuracy table; {@code before_after.json} in a run folder holds one or a list of them
  * (the demo writes two: unseen problems and the task's mix):
- * <pre>[{"title": "unseen: 300 problems none trained on, 1 attempt",
+ * <pre>[{"title": "unseen: 300 problems, none trained on",
  *   "rows": [{"label": "before (base model)", "accuracy": 0.297, "ci95": [0.248, 0.351], "n": 300},
  *            {"label": "after MARFT-A (19 iterations, 1.0 min)", "accuracy": 0.303, "ci95": [0.254, 0.358], "n": 300}]}, ...]</pre>
  * The report shows each table's rows and the change from the first to the last in points.
