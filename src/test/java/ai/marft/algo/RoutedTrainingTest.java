@@ -5,7 +5,6 @@ import ai.marft.config.TrainConfig;
 import ai.marft.config.TrainConfigLoader;
 import ai.marft.env.arith.ArithGenerator;
 import ai.marft.lm.TinyModels;
-import ai.marft.train.TrainRun;
 import ai.marft.train.TrainRunTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,17 +53,8 @@ class RoutedTrainingTest {
     @ParameterizedTest
     @ValueSource(strings = {"APPO", "TPPO", "GRPO"})
     void absentDecisionsTrainAndResumeExactly(String algorithm) throws IOException {
-        try (TrainRun run = new TrainRun(config(algorithm, "whole"), null)) {
-            run.run(-1, 0, null);
-        }
-        Path checkpoint;
-        try (TrainRun run = new TrainRun(config(algorithm, "split"), null)) {
-            checkpoint = run.run(2, 0, null);
-        }
-        try (TrainRun run = new TrainRun(config(algorithm, "split"), checkpoint)) {
-            run.run(-1, 0, null);
-        }
-        List<JsonNode> whole = TrainRunTest.metrics(tmp.resolve("whole")), split = TrainRunTest.metrics(tmp.resolve("split"));
+        TrainRunTest.WholeAndResumed m = TrainRunTest.wholeAndResumed(name -> config(algorithm, name), tmp);
+        List<JsonNode> whole = m.whole(), split = m.resumed();
         assertThat(whole).hasSize(3);
         assertThat(split).isEqualTo(whole);
         for (JsonNode row : whole) {

@@ -52,17 +52,8 @@ class TrainRunAlgorithmsTest {
     @ParameterizedTest
     @ValueSource(strings = {"TPPO", "GRPO"})
     void aStoppedAndResumedRunMatchesTheUninterruptedOne(String algorithm) throws IOException {
-        try (TrainRun run = new TrainRun(config(algorithm, "whole"), null)) {
-            run.run(-1, 0, null);
-        }
-        Path checkpoint;
-        try (TrainRun run = new TrainRun(config(algorithm, "split"), null)) {
-            checkpoint = run.run(2, 0, null);
-        }
-        try (TrainRun run = new TrainRun(config(algorithm, "split"), checkpoint)) {
-            run.run(-1, 0, null);
-        }
-        List<JsonNode> a = TrainRunTest.metrics(tmp.resolve("whole")), b = TrainRunTest.metrics(tmp.resolve("split"));
+        TrainRunTest.WholeAndResumed m = TrainRunTest.wholeAndResumed(name -> config(algorithm, name), tmp);
+        List<JsonNode> a = m.whole(), b = m.resumed();
         assertThat(a).hasSize(4);
         assertThat(b).isEqualTo(a);
         for (JsonNode row : a) {

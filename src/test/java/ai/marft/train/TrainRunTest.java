@@ -47,6 +47,32 @@ public class TrainRunTest {
         return c;
     }
 
+    /** A test's run config by run name (writing its files may fail). */
+    public interface RunConfig {
+        TrainConfig of(String name) throws IOException;
+    }
+
+    /** The metrics of an uninterrupted run and of one stopped after two iterations and resumed from that checkpoint. */
+    public record WholeAndResumed(List<JsonNode> whole, List<JsonNode> resumed) {}
+
+    /**
+     * Runs {@code config.of("whole")} to its end, then {@code config.of("split")} for two iterations and
+     * from their checkpoint to its end; each name is the run's folder under {@code runs}.
+     */
+    public static WholeAndResumed wholeAndResumed(RunConfig config, Path runs) throws IOException {
+        try (TrainRun run = new TrainRun(config.of("whole"), null)) {
+            run.run(-1, 0, null);
+        }
+        Path checkpoint;
+        try (TrainRun run = new TrainRun(config.of("split"), null)) {
+            checkpoint = run.run(2, 0, null);
+        }
+        try (TrainRun run = new TrainRun(config.of("split"), checkpoint)) {
+            run.run(-1, 0, null);
+        }
+        return new WholeAndResumed(metrics(runs.resolve("whole")), metrics(runs.resolve("split")));
+    }
+
     /** The run's metrics.jsonl rows without the measured (machine-dependent) fields: timings and memory. */
     public static List<JsonNode> metrics(Path runDir) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
