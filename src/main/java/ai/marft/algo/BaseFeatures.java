@@ -41,30 +41,31 @@ final class BaseFeatures {
      * tokens under that distribution, else it reads the prompts alone.
      */
     static Pass lastPromptToken(LmEngine engine, NDManager m, List<int[]> prompts, List<int[]> actions, SamplingParams logprobsUnder) {
-        NDList parts = new NDList();
-        float[][] lps = logprobsUnder == null ? null : new float[prompts.size()][];
-        for (int s = 0; s < prompts.size(); s += CHUNK_ROWS) {
-            int e = Math.min(prompts.size(), s + CHUNK_ROWS);
-            List<int[]> acts = logprobsUnder == null ? Collections.nCopies(e - s, new int[0]) : actions.subList(s, e);
-            BaseForward f = engine.baseForward(prompts.subList(s, e), acts, false, logprobsUnder, false);
+        List<int[]> read = logprobsUnder == null ? Collections.nCopies(prompts.size(), new int[0]) : actions;
+        return chunked(engine, prompts, read, false, logprobsUnder, (f, rows) -> {
             NDArray h = f.promptHidden(m); // [b, H]
-            parts.add(h.reshape(e - s, 1, h.getShape().get(1)));
-            if (lps != null) System.arraycopy(f.actionLogprobs(), 0, lps, s, e - s);
-        }
-        return new Pass(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts), lps);
+            return h.reshape(rows, 1, h.getShape().get(1));
+        });
     }
 
     /**
      * The hidden states at the positions that predict each action token, [n, width, H] (zeros beyond an
-     * action; token level), and with {@code logprobsUnder} non-null the base's log-probs of those tokens.
+     * action, masked out of every loss; token level), and with {@code logprobsUnder} non-null the base's
+     * log-probs of those tokens.
      */
     static Pass actionPositions(LmEngine engine, NDManager m, List<int[]> prompts, List<int[]> actions, int width, SamplingParams logprobsUnder) {
+        return chunked(engine, prompts, actions, true, logprobsUnder, (f, rows) -> f.actionHidden(m, width));
+    }
+
+    /** The base's forward chunk by chunk; {@code features} turns one chunk's forward of {@code rows} rows into its features. */
+    private static Pass chunked(LmEngine engine, List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams logprobsUnder,
+                                java.util.function.BiFunction<BaseForward, Integer, NDArray> features) {
         NDList parts = new NDList();
         float[][] lps = logprobsUnder == null ? null : new float[prompts.size()][];
         for (int s = 0; s < prompts.size(); s += CHUNK_ROWS) {
             int e = Math.min(prompts.size(), s + CHUNK_ROWS);
-            BaseForward f = engine.baseForward(prompts.subList(s, e), actions.subList(s, e), true, logprobsUnder, false);
-            parts.add(f.actionHidden(m, width)); // [b, width, H]; zeros after each action's end (masked out of every loss)
+            BaseForward f = engine.baseForward(prompts.subList(s, e), actions.subList(s, e), withActionHidden, logprobsUnder);
+            parts.add(features.apply(f, e - s));
             if (lps != null) System.arraycopy(f.actionLogprobs(), 0, lps, s, e - s);
         }
         return new Pass(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts), lps);

@@ -13,7 +13,7 @@ final class FusedBaseForward {
     private FusedBaseForward() {}
 
     static BaseForward run(FusedDecoder decoder, RowLora lora, List<int[]> prompts, List<int[]> actions, boolean withActionHidden,
-                           SamplingParams params, boolean fullSoftmax, int threads) {
+                           SamplingParams params, int threads) {
         int rows = prompts.size(), h = decoder.config().hidden(), vocab = decoder.config().vocabSize(), chunk = FusedDecoder.CHUNK;
         int longest = 0;
         for (int b = 0; b < rows; b++) longest = Math.max(longest, prompts.get(b).length + actions.get(b).length);
@@ -40,7 +40,7 @@ final class FusedBaseForward {
                     ids[n++] = j < p.length ? p[j] : a[j - p.length];
                     if (n == chunk || (b == rows - 1 && j == last)) {
                         s.forward(n, rowOf, posOf, ids);
-                        collect(s.hidden(), n, rowOf, posOf, prompts, actions, promptHidden, actionHidden, lps, params, fullSoftmax,
+                        collect(s.hidden(), n, rowOf, posOf, prompts, actions, promptHidden, actionHidden, lps, params,
                                 s, picked, selected, logits, scratch, h, vocab);
                         n = 0;
                     }
@@ -52,7 +52,7 @@ final class FusedBaseForward {
 
     /** Copies the chunk's hidden states where they are wanted and scores the action tokens they predict. */
     private static void collect(float[] hidden, int n, int[] rowOf, int[] posOf, List<int[]> prompts, List<int[]> actions,
-                                float[][] promptHidden, float[][][] actionHidden, float[][] lps, SamplingParams params, boolean fullSoftmax,
+                                float[][] promptHidden, float[][][] actionHidden, float[][] lps, SamplingParams params,
                                 FusedDecoder.Session s, int[] picked, float[] selected, float[] logits, Sampler.Scratch scratch, int h, int vocab) {
         int m = 0;
         for (int i = 0; i < n; i++) {
@@ -70,7 +70,7 @@ final class FusedBaseForward {
         s.logits(selected, 0, m, logits, 0);
         for (int k = 0; k < m; k++) {
             int i = picked[k], b = rowOf[i], j = posOf[i] - (prompts.get(b).length - 1);
-            lps[b][j] = Sampler.logprob(logits, k * vocab, vocab, params, actions.get(b)[j], fullSoftmax, scratch);
+            lps[b][j] = Sampler.logprob(logits, k * vocab, vocab, params, actions.get(b)[j], scratch);
         }
     }
 }

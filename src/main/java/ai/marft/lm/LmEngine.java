@@ -296,7 +296,7 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
         FusedDecoder d = fusedFor(prompts, actions);
         if (d != null)
             return FusedBaseForward.run(d, adapters.rowLora(Collections.nCopies(prompts.size(), adapter)), prompts, actions, false,
-                    params, false, decodeThreads()).actionLogprobs();
+                    params, decodeThreads()).actionLogprobs();
         try (NDManager m = model.manager().newSubManager()) {
             return tensorLogprobs(m, prompts, actions, adapter, params);
         }
@@ -373,19 +373,18 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
      * One no-grad forward of the frozen base (no adapter) over each prompt + action: the final hidden state
      * at the last prompt token (the critic's feature); with {@code withActionHidden}, those at every
      * position predicting an action token; with {@code params} non-null, the base log-probs of the action
-     * tokens under params' sampling distribution (as {@link #scoreActions} gives them), or with
-     * {@code fullSoftmax} under the plain softmax of logits / temperature over the whole vocabulary (for a
-     * KL estimate: a token outside the base's top-k keeps its finite log-prob instead of about -1e9).
-     * Runs on the fused decoder where it can, else on the tensor library.
+     * tokens under params' sampling distribution (as {@link #scoreActions} gives them; params without top-k
+     * and top-p give the plain softmax of logits / temperature, as a KL estimate needs). Runs on the fused
+     * decoder where it can, else on the tensor library.
      */
-    public BaseForward baseForward(List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams params, boolean fullSoftmax) {
+    public BaseForward baseForward(List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams params) {
         FusedDecoder d = fusedFor(prompts, actions);
         if (d != null)
-            return FusedBaseForward.run(d, RowLora.NONE, prompts, actions, withActionHidden, params, fullSoftmax, decodeThreads());
-        return tensorBaseForward(prompts, actions, withActionHidden, params, fullSoftmax);
+            return FusedBaseForward.run(d, RowLora.NONE, prompts, actions, withActionHidden, params, decodeThreads());
+        return tensorBaseForward(prompts, actions, withActionHidden, params);
     }
 
-    private BaseForward tensorBaseForward(List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams params, boolean fullSoftmax) {
+    private BaseForward tensorBaseForward(List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams params) {
         int rows = prompts.size(), h = model.config().hidden();
         try (NDManager m = model.manager().newSubManager()) {
             NDArray hidden = baseHidden(m, prompts, actions);
@@ -402,7 +401,7 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
             }
             float[][] lps = null;
             if (params != null)
-                lps = tensorLogprobs(m, prompts, actions, null, fullSoftmax ? new SamplingParams(params.maxNewTokens(), params.temperature(), 0, 1.0) : params);
+                lps = tensorLogprobs(m, prompts, actions, null, params);
             return new BaseForward(promptHidden, actionHidden, lps);
         }
     }

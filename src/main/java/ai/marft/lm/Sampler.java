@@ -67,13 +67,9 @@ final class Sampler {
         return (p.topK() > 0 && p.topK() < vocab) || p.topP() < 1;
     }
 
-    /**
-     * The log-prob of {@code token} under {@code p}'s distribution over {@code logits[off, off + vocab)}; with
-     * {@code fullSoftmax}, under the plain softmax of logits / temperature (no top-k / top-p filter).
-     */
-    static float logprob(float[] logits, int off, int vocab, SamplingParams p, int token, boolean fullSoftmax, Scratch s) {
-        SamplingParams q = fullSoftmax ? new SamplingParams(p.maxNewTokens(), p.temperature(), 0, 1.0) : p;
-        distribution(logits, off, vocab, q, s);
+    /** The log-prob of {@code token} under {@code p}'s distribution over {@code logits[off, off + vocab)}. */
+    static float logprob(float[] logits, int off, int vocab, SamplingParams p, int token, Scratch s) {
+        distribution(logits, off, vocab, p, s);
         return logprob(s, token);
     }
 

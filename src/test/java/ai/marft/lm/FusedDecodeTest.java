@@ -54,7 +54,7 @@ class FusedDecodeTest {
         }
         try (LmEngine engine = LmEngine.load(dir)) {
             assertThat(engine.decoder()).as("the fused decoder runs on these weights").isNotNull();
-            BaseForward f = engine.baseForward(prompts, actions, false, new SamplingParams(1, 1.0, 0, 1.0), true);
+            BaseForward f = engine.baseForward(prompts, actions, false, new SamplingParams(1, 1.0, 0, 1.0));
             for (int b = 0; b < prompts.size(); b++) {
                 JsonNode expected = golden.get("logprobs").get(b);
                 assertThat(f.actionLogprobs()[b]).hasSize(expected.size());
@@ -155,8 +155,8 @@ class FusedDecodeTest {
             List<int[]> actions = new ArrayList<>();
             for (int b = 0; b < PROMPTS.size(); b++) actions.add(b == 1 ? new int[0] : r.ints(3 + 2 * b, 0, vocab).toArray());
             SamplingParams sp = new SamplingParams(16, 0.7, 3, 1.0); // top-3: most random action tokens fall outside it
-            BaseForward trunc = engine.baseForward(PROMPTS, actions, true, sp, false);
-            BaseForward full = engine.baseForward(PROMPTS, actions, true, sp, true);
+            BaseForward trunc = engine.baseForward(PROMPTS, actions, true, sp);
+            BaseForward full = engine.baseForward(PROMPTS, actions, true, new SamplingParams(16, 0.7, 0, 1.0));
             try (NDManager m = engine.model().manager().newSubManager()) {
                 NDArray ref = engine.baseHidden(m, PROMPTS, actions);
                 int amax = (int) ref.getShape().get(1);

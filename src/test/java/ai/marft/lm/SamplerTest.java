@@ -39,7 +39,7 @@ class SamplerTest {
                 assertThat(Sampler.logprob(s, t)).isEqualTo(d.logprob());
             }
             double total = 0;
-            for (int v = 0; v < vocab; v++) total += Math.exp(Sampler.logprob(logits, vocab, vocab, p, v, false, s));
+            for (int v = 0; v < vocab; v++) total += Math.exp(Sampler.logprob(logits, vocab, vocab, p, v, s));
             assertThat(total).as("%s", p).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-5));
         }
     }
