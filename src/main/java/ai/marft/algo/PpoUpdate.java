@@ -1,13 +1,12 @@
 package ai.marft.algo;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.marft.config.TrainConfig;
 import ai.marft.lm.ActionScores;
+import ai.marft.lm.GradScope;
 import ai.marft.lm.Gradients;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.Owned;
@@ -18,8 +17,10 @@ import ai.marft.rl.AgentSchedule;
 import ai.marft.rl.LogprobNorm;
 import ai.marft.rl.PpoLosses;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Callable;
 
 /**
  * The PPO update of MARFT.md §6, one piece for every algorithm and both levels: per epoch, per
@@ -28,6 +29,7 @@ import java.util.Random;
  * accumulates gradients over {@code gradient_cp_steps} chunks, each weighted by its share of the
  * minibatch's entries (actions at action level, tokens at token level), so the loss is a mean over
  * entries whatever the chunking; then one rule ends it (skip on KL or non-finite, clip, step, zero).
+ * With two or more agents and tensor threads, a minibatch's steps run side by side ({@link StepThreads}).
  */
 public final class PpoUpdate {
     /** Value clip range standing for "no clipping" (use_clipped_value_loss false). */
@@ -41,6 +43,7 @@ public final class PpoUpdate {
     private final PpoLosses policyLosses, valueLosses;
     private final AgentSchedule schedule;
     private final boolean joint;
+    private final int threads; // the tensor threads the run was given: the most steps that run side by side
 
     /** Scores each agent's decisions on its own base ({@link TeamParameters#engines()}), the critic on the critic's. */
     public PpoUpdate(TeamParameters params, TrainConfig cfg) {
@@ -54,6 +57,7 @@ public final class PpoUpdate {
                 : new PpoLosses(NO_VALUE_CLIP, cfg.entropyCoef, cfg.valueLossCoef, cfg.useHuberLoss, cfg.huberDelta);
         this.schedule = new AgentSchedule(params.team().size(), cfg.agentIterationInterval);
         this.joint = "joint".equals(cfg.policyStep);
+        this.threads = LmEngine.threads();
     }
 
     /** What one critic step measured. */
@@ -73,14 +77,19 @@ public final class PpoUpdate {
         Random shuffle = new Random(shuffleSeed);
         for (int epoch = 0; epoch < cfg.ppoEpoch; epoch++)
             for (int[] rows : Minibatches.split(x.decisions().rows(), cfg.numMiniBatch, shuffle)) {
-                if (withCritic) s.addCritic(criticStep(x, x.decisions().of(rows, -1)));
                 int[] trained = present(x, rows, scheduled); // a router may have left an agent out of every row of the minibatch
-                PolicyStep[] steps = new PolicyStep[trained.length];
-                for (int k = 0; k < trained.length; k++) {
-                    int i = trained[k];
-                    steps[k] = accumulatePolicy(x, x.decisions().of(rows, i), i, joint ? 1.0 / trained.length : 1.0);
-                    if (!joint) steps[k] = endPolicyStep(List.of(params.agentOptimizer(i)), steps[k], steps[k].approxKl());
-                }
+                // the critic's step and each agent's touch disjoint parameters: with two or more agents they run side by side
+                // (the critic's, the shortest, last: it queues behind whichever agent finishes first)
+                List<Callable<Object>> parts = new ArrayList<>();
+                for (int i : trained)
+                    parts.add(() -> {
+                        PolicyStep p = accumulatePolicy(x, x.decisions().of(rows, i), i, joint ? 1.0 / trained.length : 1.0);
+                        return joint ? p : endPolicyStep(List.of(params.agentOptimizer(i)), p, p.approxKl());
+                    });
+                if (withCritic) parts.add(() -> criticStep(x, x.decisions().of(rows, -1)));
+                List<Object> done = StepThreads.all(trained.length >= 2 ? threads : 1, parts);
+                if (withCritic) s.addCritic((CriticStep) done.get(trained.length));
+                PolicyStep[] steps = done.subList(0, trained.length).toArray(new PolicyStep[0]);
                 if (joint && trained.length > 0) endJointStep(trained, steps);
                 for (int k = 0; k < trained.length; k++) {
                     s.addPolicy(trained[k], steps[k], !seenFirst[trained[k]]);
@@ -103,7 +112,7 @@ public final class PpoUpdate {
             double weight = (double) x.entries(chunk) / total;
             Shape shape = new Shape(chunk.length, width);
             try (NDManager m = engines.critic().model().manager().newSubManager();
-                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                 GradScope gc = new GradScope()) {
                 NDArray feats = x.criticFeatures().get(Owned.of(m.create(chunk)));
                 feats.attach(m); // a gather belongs to its source's (iteration) manager; free it with this chunk
                 NDArray v = params.critic().forward(feats); // [chunk, width]
@@ -136,7 +145,7 @@ public final class PpoUpdate {
                 actions.add(x.decisions().get(d).actionTokens());
             }
             try (NDManager m = engine.model().manager().newSubManager();
-                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                 GradScope gc = new GradScope()) {
                 ActionScores sc = engine.scoreActions(m, prompts, actions, role, sampling, true);
                 NDArray newLp = sc.logprobs(), ent = sc.entropies();
                 if (x.actionLevel()) {

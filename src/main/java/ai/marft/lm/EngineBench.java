@@ -1,11 +1,9 @@
 package ai.marft.lm;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.marft.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -382,7 +380,7 @@ public final class EngineBench {
             for (int s = 0; s < scoreRows; s += microBatch) {
                 int e = Math.min(scoreRows, s + microBatch);
                 try (NDManager m = engine.model().manager().newSubManager();
-                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                     GradScope gc = new GradScope()) {
                     ActionScores sc = engine.scoreActions(m, prompts.subList(s, e), actions.subList(s, e), "bench-score", sp, true);
                     gc.backward(sc.logprobs().mul(sc.mask()).sum().add(Scalars.mul(sc.entropies().mul(sc.mask()).sum(), 0.01)));
                 }
@@ -422,7 +420,7 @@ public final class EngineBench {
         List<Generation> gens = engine.generate(prompts, adapters, sp, 1);
         for (String name : new java.util.LinkedHashSet<>(adapters))
             try (NDManager m = engine.model().manager().newSubManager();
-                 GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                 GradScope gc = new GradScope()) {
                 ActionScores sc = engine.scoreActions(m, prompts.subList(0, 2), List.of(gens.get(0).tokens(), gens.get(1).tokens()), name, sp, true);
                 gc.backward(sc.logprobs().mul(sc.mask()).sum());
             }

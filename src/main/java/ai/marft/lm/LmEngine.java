@@ -146,7 +146,8 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
     }
 
     /** Kernel threads of the fused decoder: the tensor threads ({@link #setThreads}). */
-    private static int decodeThreads() {
+    /** The tensor threads of the calling thread ({@link #setThreads}); the fused decoder splits its work over as many. */
+    public static int threads() {
         return Math.max(1, JniUtils.getNumThreads());
     }
 
@@ -180,7 +181,7 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
         FusedDecoder d = fused ? decoder() : null;
         int longest = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
         if (d != null && d.fits(prompts.size(), longest + params.maxNewTokens()))
-            return FusedGeneration.run(d, adapters.rowLora(adapterNames), prompts, params, rng, stopAtEos ? eosIds : new int[0], observer, decodeThreads());
+            return FusedGeneration.run(d, adapters.rowLora(adapterNames), prompts, params, rng, stopAtEos ? eosIds : new int[0], observer, threads());
         return tensorGenerate(prompts, adapterNames, params, rng, stopAtEos);
     }
 
@@ -296,7 +297,7 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
         FusedDecoder d = fusedFor(prompts, actions);
         if (d != null)
             return FusedBaseForward.run(d, adapters.rowLora(Collections.nCopies(prompts.size(), adapter)), prompts, actions, false,
-                    params, decodeThreads()).actionLogprobs();
+                    params, threads()).actionLogprobs();
         try (NDManager m = model.manager().newSubManager()) {
             return tensorLogprobs(m, prompts, actions, adapter, params);
         }
@@ -380,7 +381,7 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
     public BaseForward baseForward(List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams params) {
         FusedDecoder d = fusedFor(prompts, actions);
         if (d != null)
-            return FusedBaseForward.run(d, RowLora.NONE, prompts, actions, withActionHidden, params, decodeThreads());
+            return FusedBaseForward.run(d, RowLora.NONE, prompts, actions, withActionHidden, params, threads());
         return tensorBaseForward(prompts, actions, withActionHidden, params);
     }
 

@@ -3,17 +3,16 @@ package ai.marft.pretrain;
 import ai.marft.progress.Budget;
 import ai.marft.progress.Progress;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import ai.marft.InputError;
 import ai.marft.env.Problem;
 import ai.marft.pretrain.ArithAgent;
 import ai.marft.env.arith.ArithGenerator;
 import ai.marft.pretrain.ArithTokenizer;
 import ai.marft.pretrain.Transcript;
+import ai.marft.lm.GradScope;
 import ai.marft.lm.CausalLm;
 import ai.marft.lm.HfTokenizer;
 import ai.marft.lm.ModelConfig;
@@ -125,7 +124,7 @@ public final class Pretrainer implements AutoCloseable {
     double trainStep(TokenBatch batch) {
         step++;
         float loss;
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+        try (GradScope gc = new GradScope()) {
             try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray l = NextTokenLoss.of(model, m, batch);
