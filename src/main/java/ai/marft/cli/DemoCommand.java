@@ -28,11 +28,11 @@ public final class DemoCommand implements Runnable {
     Long seed;
 
     @Mixin
-    ThreadsOption threads; // default 1: the tiny model's ops are too small to split, and a second thread only waits on a shared machine
+    ThreadsOption threads; // default: two (or the machine's one core): the update runs the two agents side by side
 
     @Override
     public void run() {
-        threads.apply(1);
+        threads.apply(Math.min(2, Runtime.getRuntime().availableProcessors()));
         Path dir = out != null ? out : RunFolder.fresh(Path.of("runs/demo"));
         Demo.Result r = Demo.run(config, dir, minutes, heldOut, overwrite, seed, System.err);
         System.out.print(r.table());

@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** The engine commands' {@code --threads} option (a picocli mixin), applied before the model loads. */
 final class ThreadsOption {
-    @Option(names = "--threads", description = "tensor threads (default: $MARFT_THREADS, else the library's default: all cores)")
+    @Option(names = "--threads", description = "tensor threads (default: $MARFT_THREADS, else all cores; demo: at most 2)")
     Integer threads;
 
     /** Sets the engine's tensor threads from the option, else from $MARFT_THREADS; leaves the default otherwise. */
