@@ -83,7 +83,7 @@ final class StepThreads {
                         // PyTorch keeps its intra-op thread count per thread (OpenMP's and MKL's setting):
                         // one here, whatever the caller's
                         JniUtils.setNumThreads(1);
-                        JniUtils.setGradMode(false); // recording is per thread too: off outside a GradScope, as on the caller
+                        JniUtils.setGradMode(false); // recording is per thread too: off outside a GradScope
                         r.run();
                     }));
             poolSize = threads;

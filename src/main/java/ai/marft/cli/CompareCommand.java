@@ -6,7 +6,11 @@ import picocli.CommandLine.Mixin;
 import ai.marft.train.RunFolder;
 import picocli.CommandLine.Option;
 
+import ai.marft.InputError;
+
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** {@code marft compare}: variants of one run config under equal wall-clock budgets, over seeds, on held-out arith problems. */
@@ -31,17 +35,38 @@ public final class CompareCommand implements Runnable {
     Path soloProfiles;
     @Option(names = "--out", description = "output folder (default: runs/compare, or runs/compare-2, -3, ... when it holds an earlier comparison)")
     Path out;
+    @Option(names = "--jobs", defaultValue = "1", description = "runs at once, each in a child process at one thread (default: ${DEFAULT-VALUE}: "
+            + "one after another in this process)")
+    int jobs;
+    @Option(names = "--run-only", hidden = true, description = "child of --jobs: run K of the comparison alone (OUT/data written by the parent)")
+    Integer runOnly;
 
     @Mixin
     ThreadsOption threads;
 
     @Override
     public void run() {
-        threads.apply(1); // as the demo: the embedded model is too small for a second tensor thread to help
-        Compare.Options o = new Compare.Options(variants, minutes, seeds, heldOut, abatInterval, soloProfiles);
+        threads.apply(1); // one run of the embedded model at a time per thread: runs side by side are --jobs
+        Compare.Options o = new Compare.Options(variants, minutes, seeds, heldOut, abatInterval, soloProfiles, jobs);
+        if (runOnly != null) {
+            if (out == null) throw new InputError("--run-only needs --out (the parent's folder)");
+            Compare.runOnly(config, o, out, runOnly, System.err);
+            return;
+        }
         if (out == null) out = RunFolder.fresh(Path.of("runs/compare"));
-        List<Compare.Run> runs = Compare.run(config, o, out, System.err);
+        List<Compare.Run> runs = Compare.run(config, o, out, System.err, this::childCommand);
         System.out.print(Compare.table(runs, o));
         System.err.println("marft compare: " + out.resolve("compare.md") + ", " + out.resolve("compare.json"));
+    }
+
+    /** This JVM's command line (its flags and class path) running {@code marft compare} with these options for run k only. */
+    private List<String> childCommand(int k) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "compare", "--config", config.toString(),
+                "--variants", String.join(",", variants), "--minutes", String.valueOf(minutes), "--seeds", String.valueOf(seeds),
+                "--heldout", String.valueOf(heldOut), "--abat-interval", String.valueOf(abatInterval), "--solo-profiles", soloProfiles.toString(),
+                "--out", out.toString(), "--threads", "1", "--run-only", String.valueOf(k)));
+        return cmd;
     }
 }

@@ -43,9 +43,13 @@ import java.util.Map;
 public final class Compare {
     public static final List<String> VARIANTS = List.of("appo", "tppo", "grpo", "solo", "abat", "appo_ref");
 
-    /** How the comparison runs. */
-    public record Options(List<String> variants, double minutes, int seeds, int heldOut, int abatInterval, Path soloProfiles) {
+    /**
+     * How the comparison runs; {@code jobs}: runs at once, each in a child JVM at one tensor thread (1: one
+     * after another in this JVM, with its threads).
+     */
+    public record Options(List<String> variants, double minutes, int seeds, int heldOut, int abatInterval, Path soloProfiles, int jobs) {
         public Options {
+            if (jobs < 1) throw new InputError("--jobs must be at least 1, got " + jobs);
             for (String v : variants)
                 if (!VARIANTS.contains(v)) throw new InputError("--variants: unknown variant '" + v + "' (expected some of " + VARIANTS + ")");
             if (variants.isEmpty()) throw new InputError("--variants: give at least one variant");
@@ -86,14 +90,21 @@ public final class Compare {
         };
     }
 
-    /** Runs every variant × seed, writes the table, returns the runs in order. */
-    public static List<Run> run(Path configFile, Options o, Path out, PrintStream log) {
+    /** The command line of a child JVM that runs only run {@code k} of the comparison (see {@link #runOnly}). */
+    public interface ChildCommand {
+        List<String> of(int k);
+    }
+
+    /** Every variant × seed with its config, checked before anything is written. */
+    private record Plan(List<String> names, List<TrainConfig> configs, Path trainFile) {}
+
+    private static Plan plan(Path configFile, Options o, Path out) {
         Path trainFile = out.resolve("data/train.json");
         TrainConfig base = TrainConfigLoader.load(configFile, List.of("--dataset_path", trainFile.toString()));
         if (!Files.isRegularFile(Path.of(base.modelNameOrPath).resolve("config.json")))
             throw new InputError("config " + configFile + ": model " + base.modelNameOrPath + " is missing (no config.json)");
         List<String> names = new ArrayList<>();
-        List<TrainConfig> configs = new ArrayList<>(); // every variant's config is checked before anything is written
+        List<TrainConfig> configs = new ArrayList<>();
         for (String variant : o.variants())
             for (int s = 0; s < o.seeds(); s++) {
                 List<String> args = new ArrayList<>(overrides(variant, o));
@@ -103,18 +114,52 @@ public final class Compare {
                 names.add(variant);
                 configs.add(TrainConfigLoader.load(configFile, args));
             }
+        return new Plan(names, configs, trainFile);
+    }
+
+    /**
+     * Runs every variant × seed, writes the table after each run, returns the runs in order. With
+     * {@code o.jobs() > 1} the runs go to child JVMs started by {@code child}, that many at once.
+     */
+    public static List<Run> run(Path configFile, Options o, Path out, PrintStream log, ChildCommand child) {
+        Plan p = plan(configFile, o, out);
         Demo.Split split = Demo.split(o.heldOut());
         List<Problem> held = split.heldOut();
-        Demo.write(trainFile, split.train());
+        Demo.write(p.trainFile(), split.train());
+        if (o.jobs() > 1) return CompareJobs.run(p.names(), p.configs(), o, out, log, child, runs -> written(out, configFile, o, runs));
         List<Run> runs = new ArrayList<>();
-        for (int k = 0; k < configs.size(); k++) {
-            TrainConfig cfg = configs.get(k);
-            log.printf(Locale.ROOT, "compare: %s, seed %d (%d of %d), %.1f minutes%n", names.get(k), cfg.seed, k + 1, configs.size(), o.minutes());
-            runs.add(one(names.get(k), cfg, o.minutes(), held, log));
-            write(out, configFile, o, runs);
-            CompareReport.write(out, RunReport.DEFAULT_SMOOTHING);
+        for (int k = 0; k < p.configs().size(); k++) {
+            TrainConfig cfg = p.configs().get(k);
+            log.printf(Locale.ROOT, "compare: %s, seed %d (%d of %d), %.1f minutes%n", p.names().get(k), cfg.seed, k + 1, p.configs().size(), o.minutes());
+            runs.add(one(p.names().get(k), cfg, o.minutes(), held, log));
+            written(out, configFile, o, runs);
         }
         return runs;
+    }
+
+    /** The child's side of {@code --jobs}: trains and evaluates run {@code k} alone and writes its result to {@link #resultFile}. */
+    public static void runOnly(Path configFile, Options o, Path out, int k, PrintStream log) {
+        Plan p = plan(configFile, o, out);
+        if (k < 0 || k >= p.configs().size()) throw new InputError("--run-only " + k + ": the comparison has runs 0 to " + (p.configs().size() - 1));
+        if (!Files.isRegularFile(p.trainFile())) throw new InputError("--run-only: " + p.trainFile() + " is missing (the parent compare writes it)");
+        log.printf(Locale.ROOT, "compare: %s, seed %d (run %d of %d), %.1f minutes%n", p.names().get(k), p.configs().get(k).seed, k + 1,
+                p.configs().size(), o.minutes());
+        Run r = one(p.names().get(k), p.configs().get(k), o.minutes(), Demo.split(o.heldOut()).heldOut(), log);
+        try {
+            Json.MAPPER.writeValue(resultFile(out, k).toFile(), r);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + resultFile(out, k), e);
+        }
+    }
+
+    /** Where the child of run {@code k} writes its result. */
+    static Path resultFile(Path out, int k) {
+        return out.resolve("jobs").resolve("run" + k + ".json");
+    }
+
+    private static void written(Path out, Path configFile, Options o, List<Run> runs) {
+        write(out, configFile, o, runs);
+        CompareReport.write(out, RunReport.DEFAULT_SMOOTHING);
     }
 
     private static Run one(String variant, TrainConfig cfg, double minutes, List<Problem> held, PrintStream log) {

@@ -114,6 +114,7 @@ final class OptionCases {
                 Case.of("compare-config-missing", dir -> new String[]{"compare", "--out", dir.resolve("c").toString(), "--config",
                         dir.resolve("none.yaml").toString()}, "{dir}/none.yaml"),
                 Case.of("compare-minutes-0", dir -> new String[]{"compare", "--out", dir.resolve("c").toString(), "--minutes", "0"}, "--minutes", "0"),
+                Case.of("compare-jobs-0", dir -> new String[]{"compare", "--out", dir.resolve("c").toString(), "--jobs", "0"}, "--jobs", "0"),
                 Case.of("unknown-command", dir -> new String[]{"trian"}, "trian"));
     }
 

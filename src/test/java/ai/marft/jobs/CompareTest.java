@@ -26,7 +26,7 @@ class CompareTest {
         assertThat(m.mean()).isCloseTo(0.6, within(1e-12));
         assertThat(m.std()).isCloseTo(0.1, within(1e-12)); // sqrt((0.01 + 0.01 + 0) / 2)
         assertThat(Compare.MeanStd.of(new double[]{0.25}).std()).isNaN();
-        Compare.Options o = new Compare.Options(List.of("appo"), 1, 2, 10, 1, Path.of("s.json"));
+        Compare.Options o = new Compare.Options(List.of("appo"), 1, 2, 10, 1, Path.of("s.json"), 1);
         String t = Compare.table(List.of(new Compare.Run("appo", 10, 0.5, 10, 4, 60, 1000), new Compare.Run("appo", 11, 0.7, 10, 6, 62, 1200)), o);
         assertThat(t).contains("| appo | 2 | 0.600 ± 0.141 | 5.0 ± 1.4 | 61 ± 1 | 1100 ± 141 |");
     }
@@ -47,7 +47,7 @@ class CompareTest {
         assertThat(one.p()).isCloseTo(0.295167, within(1e-5));
         assertThat(PairedTest.of(new double[] {0.5, 0.6}, new double[] {0.4, 0.5}).p()).isZero(); // the same difference every seed
 
-        Compare.Options o = new Compare.Options(List.of("appo", "appo_ref"), 1, 3, 10, 1, Path.of("s.json"));
+        Compare.Options o = new Compare.Options(List.of("appo", "appo_ref"), 1, 3, 10, 1, Path.of("s.json"), 1);
         String table = Compare.table(List.of(new Compare.Run("appo", 10, 0.60, 10, 4, 60, 1000), new Compare.Run("appo", 11, 0.62, 10, 4, 60, 1000),
                 new Compare.Run("appo", 12, 0.65, 10, 4, 60, 1000), new Compare.Run("appo_ref", 10, 0.50, 10, 4, 60, 1000),
                 new Compare.Run("appo_ref", 11, 0.55, 10, 4, 60, 1000), new Compare.Run("appo_ref", 12, 0.52, 10, 4, 60, 1000)), o);
@@ -100,6 +100,45 @@ class CompareTest {
         assertThat(Json.MAPPER.readTree(appo.get(0)).has("grad_norm_solver")).isTrue();
         assertThat(Json.MAPPER.readTree(Files.readAllLines(out.resolve("solo/seed0/metrics.jsonl")).get(0)).has("grad_norm_planner")).isFalse();
         assertThat(Json.MAPPER.readTree(Files.readAllLines(out.resolve("grpo/seed0/metrics.jsonl")).get(0)).get("value_loss").isNull()).isTrue();
+    }
+
+    /**
+     * --jobs 2 runs the comparison in child JVMs two at a time, each at one thread; every run is
+     * deterministic at one thread, so the table's runs equal those of the same comparison in this JVM.
+     */
+    @Test
+    void jobsInChildProcessesGiveTheRunsOfOneProcess() throws Exception {
+        Path model = TinyModels.write(tmp.resolve("model"), TinyModels.Flavour.LLAMA, 9, true);
+        Path config = tmp.resolve("compare.yaml");
+        Files.writeString(config, """
+                model_name_or_path: %s
+                profile_path: configs/arith_dual.json
+                env_name: arith
+                seed: 3
+                n_rollout_threads: 4
+                group_size: 2
+                episode_length: 1
+                horizon: 1
+                num_env_steps: 8
+                max_new_tokens: 4
+                temperature: 0.8
+                lr: 1.0e-2
+                lora_r: 4
+                target_kl: 10
+                save_interval: 1000
+                """.formatted(model));
+        List<JsonNode> results = new ArrayList<>();
+        for (String jobs : List.of("1", "2")) {
+            Path out = tmp.resolve("cmp" + jobs);
+            assertThat(Main.run("compare", "--config", config.toString(), "--variants", "appo,grpo", "--minutes", "10", "--seeds", "2",
+                    "--heldout", "3", "--threads", "1", "--jobs", jobs, "--out", out.toString())).isZero();
+            JsonNode runs = Json.MAPPER.readTree(out.resolve("compare.json").toFile()).get("runs");
+            for (JsonNode r : runs) ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("trainSeconds"); // wall clock
+            results.add(runs);
+        }
+        assertThat(results.get(1)).hasSize(4).isEqualTo(results.get(0));
+        assertThat(Files.readString(tmp.resolve("cmp2/jobs/run3.log"))).contains("grpo"); // the child's console
+        assertThat(Files.readString(tmp.resolve("cmp2/compare.md"))).contains("| appo − grpo | 2 |");
     }
 
     @Test
