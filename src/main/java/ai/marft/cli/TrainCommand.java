@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code marft train}: MARFT-A training from a YAML/JSON config and/or the reference's launch flags. */
+/** {@code marft train}: MARFT-A, MARFT-T or GRPO training from a YAML/JSON config and/or the reference's launch flags. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a team with MARFT-A (action-level PPO).",
+        description = {"Train a team with MARFT-A (action-level PPO), MARFT-T (token-level PPO) or GRPO (algorithm_name).",
                 "Every option of the reference's launch script is accepted under its own name, e.g.",
                 "  --algorithm_name APPO --n_rollout_threads 4 --ppo_epoch 1 --lr 1e-6 --profile_path P --dataset_path D --model_name_or_path M",
                 "Writes <run_dir>/metrics.jsonl, run_info.json and checkpoints/steps_NNNN (run_dir default runs/<experiment_name>)."})

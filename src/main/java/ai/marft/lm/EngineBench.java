@@ -220,8 +220,14 @@ public final class EngineBench {
         if (rows > 1) d.put(name + "_ms_per_step", round(1000 * rows / tokensPerS)); // a step gives each row one token
     }
 
-    /** Median decode tokens/s of the fused path and of the tensor-library path, runs alternating within one invocation. */
+    /**
+     * Median decode tokens/s of the fused path and of the tensor-library path, runs alternating within one
+     * invocation, after one untimed run of each (the JIT compiles each batch size's kernels on first use:
+     * without it the first runs of a batch size measured 30-40% slower, 2026-12-01).
+     */
     private double[] decodeBothPaths(LmEngine engine, int rows) {
+        decodeOnce(engine, rows, runs, true, "fused, warm-up");
+        decodeOnce(engine, rows, runs, false, "tensor path, warm-up");
         double[] fused = new double[runs], tensor = new double[runs];
         for (int run = 0; run < runs; run++) {
             fused[run] = decodeOnce(engine, rows, run, true, "fused");
