@@ -14,18 +14,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Runs the independent steps of one PPO minibatch (each agent's policy step, the critic's) side by side,
- * one Java thread each with one tensor-library thread, instead of one after another on the library's
- * own intra-op threads. Why: the update's ops are small (16 decisions of the embedded model), and
- * PyTorch's OpenMP team meets at a barrier after every op; two intra-op threads gained ~1.5x on an idle
- * machine but made the update 10x slower when another process held a core (docs/engine.md). Steps on
- * disjoint parameters (an agent's adapter and optimizer, the critic's head) need no barrier between
- * them, and each gives the numbers it gives alone at one thread, in any order.
+ * each on a Java thread with its share of the tensor threads (two threads, three steps: two at a time,
+ * one tensor thread each), instead of one after another on all of the library's intra-op threads. Why:
+ * the update's ops are small (16 decisions of the embedded model), and PyTorch's OpenMP team meets at a
+ * barrier after every op; two intra-op threads gained ~1.5x on an idle machine but made the update 10x
+ * slower when another process held a core (docs/engine.md). Steps on disjoint parameters (an agent's
+ * adapter and optimizer, the critic's head) need no barrier between them, and each gives the numbers
+ * it gives alone at its thread count, in any order.
  */
 final class StepThreads {
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static final AtomicLong SIDE_BY_SIDE = new AtomicLong();
     private static ExecutorService pool;
-    private static int poolSize;
+    private static int poolSize, poolTensorThreads;
 
     private StepThreads() {}
 
@@ -41,7 +42,8 @@ final class StepThreads {
             return out;
         }
         List<Future<T>> running = new ArrayList<>(steps.size());
-        ExecutorService p = pool(threads);
+        int side = Math.min(threads, steps.size());
+        ExecutorService p = pool(side, threads / side);
         SIDE_BY_SIDE.incrementAndGet();
         for (Callable<T> s : steps) running.add(p.submit(s));
         RuntimeException failure = null;
@@ -74,19 +76,20 @@ final class StepThreads {
         }
     }
 
-    /** One pool per process, resized when the thread count changes; daemon threads, so nothing to close. */
-    private static synchronized ExecutorService pool(int threads) {
-        if (pool == null || poolSize != threads) {
+    /** One pool per process, remade when its shape changes; daemon threads, so nothing to close. */
+    private static synchronized ExecutorService pool(int threads, int tensorThreads) {
+        if (pool == null || poolSize != threads || poolTensorThreads != tensorThreads) {
             if (pool != null) pool.shutdown(); // its threads finish what they hold, then end
             pool = Executors.newFixedThreadPool(threads, r -> Thread.ofPlatform().daemon()
                     .name("marft-update-" + NAMES.incrementAndGet()).unstarted(() -> {
-                        // PyTorch keeps its intra-op thread count per thread (OpenMP's and MKL's setting):
-                        // one here, whatever the caller's
-                        JniUtils.setNumThreads(1);
+                        // PyTorch keeps its intra-op thread count per thread (OpenMP's and MKL's setting; the
+                        // value set last also seeds threads that never set one)
+                        JniUtils.setNumThreads(tensorThreads);
                         JniUtils.setGradMode(false); // recording is per thread too: off outside a GradScope
                         r.run();
                     }));
             poolSize = threads;
+            poolTensorThreads = tensorThreads;
         }
         return pool;
     }

@@ -56,26 +56,7 @@ class CompareTest {
 
     @Test
     void everyVariantTrainsForTheBudgetAndGetsAHeldOutAccuracy() throws Exception {
-        Path model = TinyModels.write(tmp.resolve("model"), TinyModels.Flavour.LLAMA, 9, true);
-        Path config = tmp.resolve("compare.yaml");
-        Files.writeString(config, """
-                model_name_or_path: %s
-                profile_path: configs/arith_dual.json
-                env_name: arith
-                seed: 3
-                n_rollout_threads: 4
-                group_size: 2
-                episode_length: 1
-                horizon: 1
-                num_env_steps: 8
-                max_new_tokens: 4
-                temperature: 0.8
-                lr: 1.0e-2
-                lora_r: 4
-                gradient_cp_steps: 1
-                target_kl: 10
-                save_interval: 1000
-                """.formatted(model));
+        Path config = tinyConfig();
         Path out = tmp.resolve("cmp");
         int code = Main.run("compare", "--config", config.toString(), "--variants", "appo,tppo,grpo,solo,abat", "--minutes", "10",
                 "--seeds", "1", "--heldout", "3", "--abat-interval", "1", "--out", out.toString());
@@ -108,6 +89,23 @@ class CompareTest {
      */
     @Test
     void jobsInChildProcessesGiveTheRunsOfOneProcess() throws Exception {
+        Path config = tinyConfig();
+        List<JsonNode> results = new ArrayList<>();
+        for (String jobs : List.of("1", "2")) {
+            Path out = tmp.resolve("cmp" + jobs);
+            assertThat(Main.run("compare", "--config", config.toString(), "--variants", "appo,grpo", "--minutes", "10", "--seeds", "2",
+                    "--heldout", "3", "--threads", "1", "--jobs", jobs, "--out", out.toString())).isZero();
+            JsonNode runs = Json.MAPPER.readTree(out.resolve("compare.json").toFile()).get("runs");
+            for (JsonNode r : runs) ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("trainSeconds"); // wall clock
+            results.add(runs);
+        }
+        assertThat(results.get(1)).hasSize(4).isEqualTo(results.get(0));
+        assertThat(Files.readString(tmp.resolve("cmp2/jobs/run3.log"))).contains("grpo"); // the child's console
+        assertThat(Files.readString(tmp.resolve("cmp2/compare.md"))).contains("| appo − grpo | 2 |");
+    }
+
+    /** A compare config over a tiny random model: 2 iterations of 4 environments per run. */
+    private Path tinyConfig() throws java.io.IOException {
         Path model = TinyModels.write(tmp.resolve("model"), TinyModels.Flavour.LLAMA, 9, true);
         Path config = tmp.resolve("compare.yaml");
         Files.writeString(config, """
@@ -124,21 +122,11 @@ class CompareTest {
                 temperature: 0.8
                 lr: 1.0e-2
                 lora_r: 4
+                gradient_cp_steps: 1
                 target_kl: 10
                 save_interval: 1000
                 """.formatted(model));
-        List<JsonNode> results = new ArrayList<>();
-        for (String jobs : List.of("1", "2")) {
-            Path out = tmp.resolve("cmp" + jobs);
-            assertThat(Main.run("compare", "--config", config.toString(), "--variants", "appo,grpo", "--minutes", "10", "--seeds", "2",
-                    "--heldout", "3", "--threads", "1", "--jobs", jobs, "--out", out.toString())).isZero();
-            JsonNode runs = Json.MAPPER.readTree(out.resolve("compare.json").toFile()).get("runs");
-            for (JsonNode r : runs) ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove("trainSeconds"); // wall clock
-            results.add(runs);
-        }
-        assertThat(results.get(1)).hasSize(4).isEqualTo(results.get(0));
-        assertThat(Files.readString(tmp.resolve("cmp2/jobs/run3.log"))).contains("grpo"); // the child's console
-        assertThat(Files.readString(tmp.resolve("cmp2/compare.md"))).contains("| appo − grpo | 2 |");
+        return config;
     }
 
     @Test
