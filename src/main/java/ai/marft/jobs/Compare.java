@@ -96,7 +96,12 @@ public final class Compare {
     }
 
     /** Every variant × seed with its config, checked before anything is written. */
-    private record Plan(List<String> names, List<TrainConfig> configs, Path trainFile) {}
+    record Plan(List<String> names, List<TrainConfig> configs, Path trainFile) {
+        /** "appo, seed 10 (1 of 12), 7.0 minutes": run k as the console names it. */
+        String label(int k, double minutes) {
+            return String.format(Locale.ROOT, "%s, seed %d (%d of %d), %.1f minutes", names.get(k), configs.get(k).seed, k + 1, configs.size(), minutes);
+        }
+    }
 
     private static Plan plan(Path configFile, Options o, Path out) {
         Path trainFile = out.resolve("data/train.json");
@@ -126,12 +131,11 @@ public final class Compare {
         Demo.Split split = Demo.split(o.heldOut());
         List<Problem> held = split.heldOut();
         Demo.write(p.trainFile(), split.train());
-        if (o.jobs() > 1) return CompareJobs.run(p.names(), p.configs(), o, out, log, child, runs -> written(out, configFile, o, runs));
+        if (o.jobs() > 1) return CompareJobs.run(p, o, out, log, child, runs -> written(out, configFile, o, runs));
         List<Run> runs = new ArrayList<>();
         for (int k = 0; k < p.configs().size(); k++) {
-            TrainConfig cfg = p.configs().get(k);
-            log.printf(Locale.ROOT, "compare: %s, seed %d (%d of %d), %.1f minutes%n", p.names().get(k), cfg.seed, k + 1, p.configs().size(), o.minutes());
-            runs.add(one(p.names().get(k), cfg, o.minutes(), held, log));
+            log.println("compare: " + p.label(k, o.minutes()));
+            runs.add(one(p.names().get(k), p.configs().get(k), o.minutes(), held, log));
             written(out, configFile, o, runs);
         }
         return runs;
@@ -142,8 +146,7 @@ public final class Compare {
         Plan p = plan(configFile, o, out);
         if (k < 0 || k >= p.configs().size()) throw new InputError("--run-only " + k + ": the comparison has runs 0 to " + (p.configs().size() - 1));
         if (!Files.isRegularFile(p.trainFile())) throw new InputError("--run-only: " + p.trainFile() + " is missing (the parent compare writes it)");
-        log.printf(Locale.ROOT, "compare: %s, seed %d (run %d of %d), %.1f minutes%n", p.names().get(k), p.configs().get(k).seed, k + 1,
-                p.configs().size(), o.minutes());
+        log.println("compare: " + p.label(k, o.minutes()));
         Run r = one(p.names().get(k), p.configs().get(k), o.minutes(), Demo.split(o.heldOut()).heldOut(), log);
         try {
             Json.MAPPER.writeValue(resultFile(out, k).toFile(), r);

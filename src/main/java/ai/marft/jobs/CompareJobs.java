@@ -10,11 +10,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
@@ -28,10 +28,11 @@ import java.util.function.Consumer;
 final class CompareJobs {
     private CompareJobs() {}
 
-    static List<Compare.Run> run(List<String> names, List<TrainConfig> configs, Compare.Options o, Path out, PrintStream log,
+    static List<Compare.Run> run(Compare.Plan plan, Compare.Options o, Path out, PrintStream log,
                                  Compare.ChildCommand child, Consumer<List<Compare.Run>> written) {
+        List<TrainConfig> configs = plan.configs();
         Compare.Run[] done = new Compare.Run[configs.size()];
-        Map<Integer, Process> running = new HashMap<>();
+        Map<Integer, Process> running = new ConcurrentHashMap<>(); // the shutdown hook reads it from its own thread
         BlockingQueue<Integer> ended = new LinkedBlockingQueue<>();
         Thread stopChildren = new Thread(() -> running.values().forEach(Process::destroy)); // on Ctrl-C or SIGTERM
         Runtime.getRuntime().addShutdownHook(stopChildren);
@@ -42,10 +43,8 @@ final class CompareJobs {
             while (next < configs.size() || !running.isEmpty()) {
                 while (failure == null && next < configs.size() && running.size() < o.jobs()) {
                     int k = next++;
-                    Path logFile = out.resolve("jobs").resolve("run" + k + ".log");
-                    log.printf(Locale.ROOT, "compare: %s, seed %d (%d of %d), %.1f minutes, in a child process (console: %s)%n",
-                            names.get(k), configs.get(k).seed, k + 1, configs.size(), o.minutes(), logFile);
-                    Process p = new ProcessBuilder(child.of(k)).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+                    log.println("compare: " + plan.label(k, o.minutes()) + ", in a child process (console: " + logFile(out, k) + ")");
+                    Process p = new ProcessBuilder(child.of(k)).redirectErrorStream(true).redirectOutput(logFile(out, k).toFile()).start();
                     running.put(k, p);
                     p.onExit().thenRun(() -> ended.add(k));
                 }
@@ -55,12 +54,12 @@ final class CompareJobs {
                 Path result = Compare.resultFile(out, k);
                 if (status != 0 || !Files.isRegularFile(result)) {
                     if (failure == null) failure = String.format(Locale.ROOT, "compare: %s seed %d failed (exit status %d): see %s",
-                            names.get(k), configs.get(k).seed, status, out.resolve("jobs").resolve("run" + k + ".log"));
+                            plan.names().get(k), configs.get(k).seed, status, logFile(out, k));
                     continue;
                 }
                 done[k] = Json.MAPPER.readValue(result.toFile(), Compare.Run.class);
                 log.printf(Locale.ROOT, "compare: %s, seed %d: held-out accuracy %.3f after %d iterations%n",
-                        names.get(k), configs.get(k).seed, done[k].accuracy(), done[k].iterations());
+                        plan.names().get(k), configs.get(k).seed, done[k].accuracy(), done[k].iterations());
                 written.accept(finished(done));
             }
         } catch (IOException e) {
@@ -78,6 +77,11 @@ final class CompareJobs {
         }
         if (failure != null) throw new InputError(failure);
         return finished(done);
+    }
+
+    /** The console of run k's child. */
+    private static Path logFile(Path out, int k) {
+        return Compare.resultFile(out, k).resolveSibling("run" + k + ".log");
     }
 
     private static List<Compare.Run> finished(Compare.Run[] done) {

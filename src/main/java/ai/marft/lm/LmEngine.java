@@ -145,7 +145,6 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
         return decoder;
     }
 
-    /** Kernel threads of the fused decoder: the tensor threads ({@link #setThreads}). */
     /** The tensor threads of the calling thread ({@link #setThreads}); the fused decoder splits its work over as many. */
     public static int threads() {
         return Math.max(1, JniUtils.getNumThreads());
