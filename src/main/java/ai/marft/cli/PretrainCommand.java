@@ -7,10 +7,14 @@ import ai.marft.pretrain.CardEval;
 import ai.marft.pretrain.ModelCard;
 import ai.marft.pretrain.PretrainOptions;
 import ai.marft.pretrain.Pretrainer;
+import ai.marft.pretrain.RouterTeacher;
+import ai.marft.mas.Profiles;
+import ai.marft.mas.Team;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /** {@code marft pretrain}: builds the embedded arith model (tokenizer, Llama weights, loss curve, model card). */
 @Command(name = "pretrain", mixinStandardHelpOptions = true,
@@ -49,6 +53,14 @@ public final class PretrainCommand implements Runnable {
 
     @Option(names = "--solo-profiles", defaultValue = "configs/arith_solo.json", description = "solo profiles (default: ${DEFAULT-VALUE})")
     Path soloProfiles;
+
+    @Option(names = "--router-profiles", paramLabel = "FILE", description = "make a router model: learn the turns of this profiles file's router "
+            + "(\"router\": true), each step one of its routes at random (docs/flexmg.md)")
+    Path routerProfiles;
+
+    @Option(names = "--tokenizer-from", paramLabel = "DIR", description = "use this model folder's tokenizer instead of learning one "
+            + "(so the new model shares it, e.g. with a TPPO critic's base)")
+    Path tokenizerFrom;
 
     @Option(names = "--eval-problems", defaultValue = "500", description = "held-out problems measured for the model card, 0 = skip (default: ${DEFAULT-VALUE})")
     int evalProblems;
@@ -91,13 +103,20 @@ public final class PretrainCommand implements Runnable {
 
     private void pretrain(PretrainOptions o) {
         Pretrainer.Summary summary;
-        try (Pretrainer p = new Pretrainer(o, out, dualProfiles, soloProfiles)) {
+        Team routerTeam = routerProfiles == null ? null : Profiles.loadWithoutModels(routerProfiles); // the router's own folder is usually the one this run makes
+        RouterTeacher router = routerTeam == null ? null : new RouterTeacher(routerTeam, routerProfiles.toString());
+        if (tokenizerFrom != null && !java.nio.file.Files.isDirectory(tokenizerFrom))
+            throw new InputError("--tokenizer-from " + tokenizerFrom + ": no such model folder");
+        try (Pretrainer p = new Pretrainer(o, out, dualProfiles, soloProfiles, router, tokenizerFrom)) {
             System.err.printf("pretrain: %s, %,d parameters, %d steps of %d tokens%n", p.model().config(), p.model().parameterCount(),
                     o.steps(), o.batchTokens());
             summary = p.train(System.err);
         }
-        CardEval.Figures figures = evalProblems == 0 ? null : CardEval.measure(out, dualProfiles, soloProfiles, o, evalProblems, System.err);
-        ModelCard.write(out, o, summary, figures, commandLine());
+        if (router != null)
+            ModelCard.writeRouter(out, o, summary, router, routerProfiles,
+                    evalProblems == 0 ? List.of() : CardEval.measureRouter(out, router, routerTeam, o, evalProblems, System.err), evalProblems, commandLine());
+        else
+            ModelCard.write(out, o, summary, evalProblems == 0 ? null : CardEval.measure(out, dualProfiles, soloProfiles, o, evalProblems, System.err), commandLine());
         System.err.println("pretrain: wrote " + out);
     }
 
@@ -109,6 +128,8 @@ public final class PretrainCommand implements Runnable {
         if (layers != null) sb.append(" --layers ").append(layers);
         if (batchTokens != null) sb.append(" --batch-tokens ").append(batchTokens);
         if (lr != null) sb.append(" --lr ").append(lr);
+        if (routerProfiles != null) sb.append(" --router-profiles ").append(routerProfiles);
+        if (tokenizerFrom != null) sb.append(" --tokenizer-from ").append(tokenizerFrom);
         return sb.toString();
     }
 }

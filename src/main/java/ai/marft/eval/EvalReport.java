@@ -23,9 +23,16 @@ import java.util.Locale;
  * @param tokens     action tokens generated (EOS included)
  * @param seconds    wall time of the evaluation
  * @param records    one per episode, in dataset order, samples of a problem together
+ * @param routing    how a router routed the steps; null for a team without one
  */
 public record EvalReport(EvaluatorOptions options, int correct, List<String> roles, double[] wellFormed, long tokens, double seconds,
-                         List<EpisodeRecord> records) {
+                         List<EpisodeRecord> records, Routing routing) {
+    /** A report of a team without a router. */
+    public EvalReport(EvaluatorOptions options, int correct, List<String> roles, double[] wellFormed, long tokens, double seconds,
+                      List<EpisodeRecord> records) {
+        this(options, correct, roles, wellFormed, tokens, seconds, records, null);
+    }
+
     /** z for a two-sided 95% interval. */
     static final double Z95 = 1.959963984540054;
 
@@ -100,11 +107,12 @@ public record EvalReport(EvaluatorOptions options, int correct, List<String> rol
         int width = roles.stream().mapToInt(String::length).max().orElse(0);
         for (int i = 0; i < roles.size(); i++)
             sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %.4f%n", roles.get(i), wellFormed[i]));
+        if (routing != null) sb.append(routing.table());
         sb.append(String.format(Locale.ROOT, "tokens       %d in %.1f s  (%.1f tokens/s)%n", tokens, seconds, tokensPerSecond()));
         return sb.toString();
     }
 
-    /** The summary as one JSON object: accuracy, ci95, ci95_effective_n, pass_at_k (K > 1: {k: {estimate, ci95, effective_n}}), n, correct, problems, samples, horizon, well_formed, tokens, seconds, tokens_per_second. */
+    /** The summary as one JSON object: accuracy, ci95, ci95_effective_n, pass_at_k (K > 1: {k: {estimate, ci95, effective_n}}), n, correct, problems, samples, horizon, well_formed, routing (with a router: steps, fallbacks, routes {label: share}), tokens, seconds, tokens_per_second. */
     public ObjectNode toJson() {
         ObjectNode o = Json.MAPPER.createObjectNode();
         double[] ci = ci95();
@@ -122,6 +130,7 @@ public record EvalReport(EvaluatorOptions options, int correct, List<String> rol
         o.put("n", n()).put("correct", correct).put("problems", options.problems()).put("samples", options.samples()).put("horizon", options.horizon());
         ObjectNode wf = o.putObject("well_formed");
         for (int i = 0; i < roles.size(); i++) wf.put(roles.get(i), wellFormed[i]);
+        if (routing != null) routing.toJson(o.putObject("routing"));
         o.put("tokens", tokens).put("seconds", seconds).put("tokens_per_second", tokensPerSecond());
         return o;
     }

@@ -49,7 +49,8 @@ public final class Evaluator {
     /** Running totals over every action of every episode. */
     private static final class Tally {
         final long[] acted, wellFormed;
-        long tokens;
+        final java.util.Map<String, Long> routes = new java.util.HashMap<>();
+        long tokens, routed, fallbacks;
         int finished, correct;
 
         Tally(int agents) {
@@ -81,13 +82,19 @@ public final class Evaluator {
                 QaEnv env = new QaEnv(team.roles(), graded, grader, ProblemSource.sequential(List.of(dataset.get(index))), options.horizon());
                 active.add(new Episode(index, started % options.samples(), env, env.reset()));
             }
-            AgentStep[][] steps = policy.act(active.stream().map(Episode::observations).toList(), Seeds.mix(options.seed(), round++));
+            TeamPolicy.JointStep joint = policy.actJoint(active.stream().map(Episode::observations).toList(), Seeds.mix(options.seed(), round++));
+            AgentStep[][] steps = joint.steps();
             List<Episode> running = new ArrayList<>();
             for (int k = 0; k < active.size(); k++) {
                 Episode ep = active.get(k);
                 // null: a router left the agent out of this step
                 StepResult r = ep.env().step(Arrays.stream(steps[k]).map(a -> a == null ? null : a.actionText()).toList());
                 count(tally, steps[k], r);
+                if (joint.routes().get(k) != null) {
+                    tally.routed++;
+                    tally.routes.merge(Routing.label(joint.routes().get(k)), 1L, Long::sum);
+                    if (joint.fallbacks()[k]) tally.fallbacks++;
+                }
                 if (!r.done()) running.add(new Episode(ep.index(), ep.sample(), ep.env(), r.observations()));
                 else records[ep.index() * options.samples() + ep.sample()] = finish(tally, ep, r);
             }
@@ -99,7 +106,8 @@ public final class Evaluator {
         if (bar != null) bar.close();
         double[] fractions = new double[team.size()];
         for (int i = 0; i < fractions.length; i++) fractions[i] = (double) tally.wellFormed[i] / tally.acted[i];
-        return new EvalReport(options, tally.correct, team.roles(), fractions, tally.tokens, (System.nanoTime() - start) / 1e9, List.of(records));
+        Routing routing = team.router() < 0 ? null : new Routing(tally.routed, tally.routes, tally.fallbacks);
+        return new EvalReport(options, tally.correct, team.roles(), fractions, tally.tokens, (System.nanoTime() - start) / 1e9, List.of(records), routing);
     }
 
     /** Well-formed: a graded agent stated an answer; another agent said something and was not cut short. */

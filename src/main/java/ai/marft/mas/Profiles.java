@@ -6,6 +6,7 @@ import ai.marft.TextFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,15 +30,26 @@ public final class Profiles {
 
     /** Loads a profiles file into a team (agents in acting order, with their dependency graph). */
     public static Team load(Path file) {
-        JsonNode root;
+        return parse(file.toString(), readTree(file), file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * As {@link #load}, with every agent's {@code model} key left out (each agent on the run's model):
+     * for uses that need no model, such as pretraining a router model whose folder the profiles name.
+     */
+    public static Team loadWithoutModels(Path file) {
+        JsonNode root = readTree(file);
+        if (root != null && root.isArray()) for (JsonNode agent : root) if (agent instanceof ObjectNode o) o.remove(MODEL);
+        return parse(file.toString(), root, file.toAbsolutePath().getParent());
+    }
+
+    private static JsonNode readTree(Path file) {
         try {
-            root = Json.MAPPER.readTree(TextFiles.readUtf8(file, "profiles"));
+            return Json.MAPPER.readTree(TextFiles.readUtf8(file, "profiles"));
         } catch (JsonProcessingException e) {
             String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
             throw new InputError("profiles " + file + ": not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + at + ")");
         }
-        Path dir = file.toAbsolutePath().getParent();
-        return parse(file.toString(), root, dir);
     }
 
     /** Builds a team from an already parsed JSON array; {@code source} names it in error messages; models resolve from the working folder. */

@@ -105,11 +105,13 @@ public final class ArithTeacher {
         if (!grader.equal(Long.toString(e.value()), problem.finalAnswer()))
             throw new InputError("arith problem \"" + problem.problem() + "\": final_answer " + problem.finalAnswer() + " is not its value " + e.value());
         List<Transcript> out = new ArrayList<>();
+        List<String> states = new ArrayList<>();
         String state = PromptFormat.initialState(problem.problem());
         boolean correct = false;
         int step = 0;
         while (!correct && step < horizon) {
             step++;
+            states.add(state);
             List<Turn> turns = new ArrayList<>();
             Draw plan = null;
             if (team.size() == 2) {
@@ -123,7 +125,7 @@ public final class ArithTeacher {
             correct = grader.equal(grader.extract(answer.action()), problem.finalAnswer());
             state = PromptFormat.nextState(state, turns, correct);
         }
-        return new Episode(problem, out, correct, step);
+        return new Episode(problem, out, correct, step, states);
     }
 
     private static Transcript transcript(ArithAgent agent, int step, String state, List<Turn> earlier, Draw d) {

@@ -5,7 +5,9 @@ import ai.marft.env.arith.ArithGenerator;
 import ai.marft.env.arith.ArithGrader;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;
+import ai.marft.env.PromptFormat;
 import ai.marft.mas.Profiles;
+import ai.marft.mas.Routes;
 import ai.marft.mas.Team;
 import ai.marft.mas.TeamPolicy;
 import ai.marft.eval.EvalReport;
@@ -15,7 +17,11 @@ import ai.marft.eval.EvaluatorOptions;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -40,6 +46,44 @@ public final class CardEval {
 
     /** The card's three measures. */
     public record Figures(Measure dual, Measure dualT1, Measure solo, int problems, long heldOutSeed) {}
+
+    /**
+     * A router model's card figure: the share of each call it writes (and of malformed turns) on the
+     * first step of {@code problems}, at {@code temperature}.
+     *
+     * @param shares call text (or {@link #MALFORMED}) -> share of the problems, the teacher's calls first
+     */
+    public record RouterMeasure(double temperature, Map<String, Double> shares) {}
+
+    /** The key of malformed router turns in {@link RouterMeasure#shares}. */
+    public static final String MALFORMED = "malformed";
+
+    /** The router card's measures at the rollout temperature and at 1.0. */
+    public static List<RouterMeasure> measureRouter(Path model, RouterTeacher router, Team team, PretrainOptions o, int n, PrintStream progress) {
+        List<Problem> problems = heldOut(o, n);
+        int r = team.router();
+        try (LmEngine engine = LmEngine.load(model)) {
+            List<int[]> prompts = problems.stream().map(p -> engine.tokenizer().encodePrompt(team.prompt(r, PromptFormat.initialState(p.problem()), List.of()))).toList();
+            List<RouterMeasure> out = new ArrayList<>();
+            for (double t : new double[]{ROLLOUT_TEMPERATURE, 1.0}) {
+                if (progress != null) progress.printf("card: router at temperature %.1f%n", t);
+                Map<String, Double> shares = new LinkedHashMap<>();
+                for (String call : router.calls()) shares.put(call, 0.0);
+                shares.put(MALFORMED, 0.0);
+                for (int s = 0; s < prompts.size(); s += BATCH) {
+                    List<int[]> chunk = prompts.subList(s, Math.min(prompts.size(), s + BATCH));
+                    var gens = engine.generate(chunk, Collections.nCopies(chunk.size(), null), new SamplingParams(MAX_NEW_TOKENS, t, TOP_K, 1.0), s);
+                    for (var g : gens) {
+                        String text = engine.tokenizer().decodeAction(g.tokens());
+                        String key = Routes.parse(text, team, r).map(route -> "call: " + String.join(", ", route)).orElse(MALFORMED);
+                        shares.merge(key, 1.0 / problems.size(), Double::sum);
+                    }
+                }
+                out.add(new RouterMeasure(t, shares));
+            }
+            return out;
+        }
+    }
 
     /** The first {@code n} held-out problems of {@code o} ({@code marft arith-dataset --n N --seed heldOutSeed}). */
     public static List<Problem> heldOut(PretrainOptions o, int n) {

@@ -10,9 +10,11 @@ import java.util.List;
  *
  * @param solved whether the last step's answer was correct
  * @param steps  how many environment steps were played
+ * @param states the observation at the start of each step (what every agent saw), {@code steps} of them
  */
-public record Episode(Problem problem, List<Transcript> turns, boolean solved, int steps) {
+public record Episode(Problem problem, List<Transcript> turns, boolean solved, int steps, List<String> states) {
     public Episode {
         turns = List.copyOf(turns);
+        states = List.copyOf(states);
     }
 }

@@ -66,16 +66,28 @@ public final class Pretrainer implements AutoCloseable {
      * initialised. {@code dualProfiles}/{@code soloProfiles} are the arith profiles files.
      */
     public Pretrainer(PretrainOptions options, Path out, Path dualProfiles, Path soloProfiles) {
+        this(options, out, dualProfiles, soloProfiles, null, null);
+    }
+
+    /**
+     * As above; with {@code router} non-null the model learns that router's turns alone (a router
+     * model, {@link RouterTeacher}); with {@code tokenizerFrom} non-null the tokenizer is that model
+     * folder's (copied, byte for byte) instead of one learned here, so the new model shares it.
+     */
+    public Pretrainer(PretrainOptions options, Path out, Path dualProfiles, Path soloProfiles, RouterTeacher router, Path tokenizerFrom) {
         this.options = options;
         this.out = out;
         List<ArithAgent> dual = ArithAgent.readProfiles(dualProfiles), solo = ArithAgent.readProfiles(soloProfiles);
         Set<String> heldOut = new HashSet<>();
         List<Problem> heldOutProblems = new ArithGenerator(options.heldOutSeed()).generate(options.heldOut());
         heldOutProblems.forEach(p -> heldOut.add(p.problem()));
-        List<String> corpus = new ArrayList<>();
-        new TranscriptSource(dual, solo, options, heldOut, Seeds.mix(options.seed(), 0)).next(TOKENIZER_PROBLEMS)
-                .forEach(t -> corpus.add(t.text()));
-        ArithTokenizer.train(corpus, options.vocab()).write(out);
+        if (tokenizerFrom != null) copyTokenizer(tokenizerFrom, out);
+        else {
+            List<String> corpus = new ArrayList<>();
+            new TranscriptSource(dual, solo, router, options, heldOut, Seeds.mix(options.seed(), 0)).next(TOKENIZER_PROBLEMS)
+                    .forEach(t -> corpus.add(t.text()));
+            ArithTokenizer.train(corpus, options.vocab()).write(out);
+        }
         HfTokenizer tok = HfTokenizer.load(out, -1, -1);
         this.tokenizer = tok;
         ModelConfig config = new ModelConfig("llama", tok.vocabSize(), options.hidden(), options.intermediate(), options.layers(),
@@ -84,14 +96,28 @@ public final class Pretrainer implements AutoCloseable {
         this.model = CausalLm.random(config, Seeds.mix(options.seed(), 1));
         model.setTrainable(true);
         this.adam = new AdamW(model.parameters(), options.lr(), 0.9, 0.95, 1e-8, options.weightDecay());
-        this.stream = new TranscriptSource(dual, solo, options, heldOut, Seeds.mix(options.seed(), 2));
+        this.stream = new TranscriptSource(dual, solo, router, options, heldOut, Seeds.mix(options.seed(), 2));
         this.batchOrder = new Random(Seeds.mix(options.seed(), 3));
-        TranscriptSource heldOutStream = new TranscriptSource(dual, solo, options, Set.of(), Seeds.mix(options.seed(), 4));
+        TranscriptSource heldOutStream = new TranscriptSource(dual, solo, router, options, Set.of(), Seeds.mix(options.seed(), 4));
         List<Transcript.Tokenized> h = new ArrayList<>();
         for (Problem p : heldOutProblems.subList(0, Math.min(200, heldOutProblems.size())))
             heldOutStream.play(p).forEach(t -> h.add(t.tokenize(tokenizer)));
         List<TokenBatch> hb = h.isEmpty() ? List.of() : TokenBatch.byLength(h, options.batchTokens(), new Random(0));
         this.heldOutBatches = hb.subList(0, Math.min(EVAL_BATCHES, hb.size()));
+    }
+
+    /** The tokenizer files of model folder {@code from}, copied into {@code out}. */
+    private static void copyTokenizer(Path from, Path out) {
+        try {
+            Files.createDirectories(out);
+            for (String f : new String[]{"tokenizer.json", "tokenizer_config.json"}) {
+                if (!Files.isRegularFile(from.resolve(f)))
+                    throw new InputError("--tokenizer-from " + from + ": no " + f + " there (a model folder in the Hugging Face layout)");
+                Files.copy(from.resolve(f), out.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new InputError("cannot copy the tokenizer of " + from + " into " + out + " (" + e.getMessage() + ")");
+        }
     }
 
     public CausalLm model() {

@@ -16,7 +16,9 @@ import java.util.Set;
  * An endless, seeded stream of noisy-teacher transcripts on fresh arith problems: each problem is
  * played by the solo team (probability {@code soloShare}) or the planner → solver team, for up to
  * 1..horizon steps (later steps carry the judge's lines), and every agent turn is one transcript. Problems whose
- * text is held out are skipped, so evaluation problems are never trained on.
+ * text is held out are skipped, so evaluation problems are never trained on. With a
+ * {@link RouterTeacher}, the stream is the router's turns alone, one per step of those episodes (a
+ * router model).
  */
 final class TranscriptSource {
     private final ArithGenerator problems;
@@ -24,9 +26,16 @@ final class TranscriptSource {
     private final ArithTeacher[] dual, solo; // index h - 1: episodes of horizon h
     private final double soloShare;
     private final Set<String> heldOut;
+    private final RouterTeacher router;
     private long skipped;
 
     TranscriptSource(List<ArithAgent> dualTeam, List<ArithAgent> soloTeam, PretrainOptions o, Set<String> heldOut, long seed) {
+        this(dualTeam, soloTeam, null, o, heldOut, seed);
+    }
+
+    /** @param router null: the agents' turns; else only the router's turns over the same episodes */
+    TranscriptSource(List<ArithAgent> dualTeam, List<ArithAgent> soloTeam, RouterTeacher router, PretrainOptions o, Set<String> heldOut, long seed) {
+        this.router = router;
         this.problems = new ArithGenerator(seed);
         this.draws = new Random(~seed);
         this.dual = new ArithTeacher[o.horizon()];
@@ -62,7 +71,8 @@ final class TranscriptSource {
      */
     List<Transcript> play(Problem p) {
         ArithTeacher[] team = draws.nextDouble() < soloShare ? solo : dual;
-        return team[draws.nextInt(team.length)].episode(p, draws).turns();
+        Episode e = team[draws.nextInt(team.length)].episode(p, draws);
+        return router == null ? e.turns() : router.turns(e, draws);
     }
 
     /** Held-out problems met (and skipped) so far. */

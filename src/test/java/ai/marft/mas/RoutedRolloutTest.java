@@ -61,6 +61,23 @@ class RoutedRolloutTest {
     }
 
     @Test
+    void evaluationCountsEachRouteAndTheFallbacks() throws Exception {
+        // 1+1 -> solver; 2+2 -> planner, solver; 3+3 malformed -> the default planner, solver (a fallback); horizon 2, all right at step 1
+        Team team = routed();
+        TeamPolicy policy = new TeamPolicy(team, new FakeGenerator(SCRIPT), TeamPolicy.roleAdapters(team), RolloutTest.PARAMS);
+        var report = new ai.marft.eval.Evaluator(policy, new BoxedGrader()).run(RolloutTest.PROBLEMS, new ai.marft.eval.EvaluatorOptions(3, 2, 0, 2, 8), null);
+        // 3 problems x 2 samples, one step each: 6 routed steps, solver alone 2, planner+solver 4 of which 2 fell back
+        assertThat(report.routing().steps()).isEqualTo(6);
+        assertThat(report.routing().taken()).containsExactly(java.util.Map.entry("planner+solver", 4L), java.util.Map.entry("solver", 2L));
+        assertThat(report.routing().fallbacks()).isEqualTo(2);
+        assertThat(report.routing().share("solver")).isEqualTo(2 / 6.0);
+        var json = report.toJson().get("routing");
+        assertThat(json.get("routes").get("planner+solver").asDouble()).isEqualTo(4 / 6.0);
+        assertThat(json.get("fallbacks").asLong()).isEqualTo(2);
+        assertThat(report.table()).contains("router fell back to its default route  2 (0.3333)");
+    }
+
+    @Test
     void aRewardOfAnAbsentAgentGoesToTheRouter() throws Exception {
         // the planner is graded here and left out by the route of 1+1: its (zero) reward and the solver's stay put,
         // but an environment rewarding the last agent when it is absent credits the router

@@ -1,0 +1,49 @@
+package ai.marft.eval;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * How a team with a router was routed over an evaluation (docs/flexmg.md): per route, the share of the
+ * routed steps (every step of every episode) that took it, named as the training metrics name it
+ * ({@code planner+solver}), and how many steps fell back to the default route because the router's
+ * action was malformed (those count under the default route too).
+ *
+ * @param steps     routed steps (the router acts at every step)
+ * @param taken     route -> steps that took it
+ * @param fallbacks steps whose routing action was malformed
+ */
+public record Routing(long steps, Map<String, Long> taken, long fallbacks) {
+    public Routing {
+        taken = new TreeMap<>(taken);
+    }
+
+    /** The label of a route, as in the training metrics' {@code route_<label>}: roles joined by '+'. */
+    public static String label(java.util.List<String> route) {
+        return String.join("+", route);
+    }
+
+    /** Share of the routed steps that took {@code label}. */
+    public double share(String label) {
+        return steps == 0 ? 0 : (double) taken.getOrDefault(label, 0L) / steps;
+    }
+
+    /** Table lines: each route's share, then the fallbacks. */
+    String table() {
+        StringBuilder sb = new StringBuilder("routes       share of " + steps + " routed steps\n");
+        int width = taken.keySet().stream().mapToInt(String::length).max().orElse(0);
+        for (String r : taken.keySet()) sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %.4f%n", r, share(r)));
+        sb.append(String.format(Locale.ROOT, "router fell back to its default route  %d (%.4f)%n", fallbacks, steps == 0 ? 0 : (double) fallbacks / steps));
+        return sb.toString();
+    }
+
+    /** {@code {steps, fallbacks, routes: {label: share}}}. */
+    void toJson(ObjectNode o) {
+        o.put("steps", steps).put("fallbacks", fallbacks);
+        ObjectNode r = o.putObject("routes");
+        for (String label : taken.keySet()) r.put(label, share(label));
+    }
+}
