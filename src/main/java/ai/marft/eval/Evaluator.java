@@ -17,7 +17,9 @@ import ai.marft.mas.TeamPolicy;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Measures a team on a question/answer dataset: the first N problems × K samples, each an episode of
@@ -49,7 +51,7 @@ public final class Evaluator {
     /** Running totals over every action of every episode. */
     private static final class Tally {
         final long[] acted, wellFormed;
-        final java.util.Map<String, Long> routes = new java.util.HashMap<>();
+        final Map<String, Long> routes = new HashMap<>(), routesCorrect = new HashMap<>();
         long tokens, routed, fallbacks;
         int finished, correct;
 
@@ -92,7 +94,9 @@ public final class Evaluator {
                 count(tally, steps[k], r);
                 if (joint.routes().get(k) != null) {
                     tally.routed++;
-                    tally.routes.merge(Routing.label(joint.routes().get(k)), 1L, Long::sum);
+                    String route = Routing.label(joint.routes().get(k));
+                    tally.routes.merge(route, 1L, Long::sum);
+                    if ((Boolean) r.info().get(QaEnv.CORRECT)) tally.routesCorrect.merge(route, 1L, Long::sum);
                     if (joint.fallbacks()[k]) tally.fallbacks++;
                 }
                 if (!r.done()) running.add(new Episode(ep.index(), ep.sample(), ep.env(), r.observations()));
@@ -106,7 +110,7 @@ public final class Evaluator {
         if (bar != null) bar.close();
         double[] fractions = new double[team.size()];
         for (int i = 0; i < fractions.length; i++) fractions[i] = (double) tally.wellFormed[i] / tally.acted[i];
-        Routing routing = team.router() < 0 ? null : new Routing(tally.routed, tally.routes, tally.fallbacks);
+        Routing routing = team.router() < 0 ? null : new Routing(tally.routed, tally.routes, tally.routesCorrect, tally.fallbacks);
         return new EvalReport(options, tally.correct, team.roles(), fractions, tally.tokens, (System.nanoTime() - start) / 1e9, List.of(records), routing);
     }
 

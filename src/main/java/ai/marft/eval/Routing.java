@@ -9,16 +9,19 @@ import java.util.TreeMap;
 /**
  * How a team with a router was routed over an evaluation (docs/flexmg.md): per route, the share of the
  * routed steps (every step of every episode) that took it, named as the training metrics name it
- * ({@code planner+solver}), and how many steps fell back to the default route because the router's
- * action was malformed (those count under the default route too).
+ * ({@code planner+solver}), how often a step of that route ended with a correct answer, and how many
+ * steps fell back to the default route because the router's action was malformed (those count under
+ * the default route too).
  *
  * @param steps     routed steps (the router acts at every step)
  * @param taken     route -> steps that took it
+ * @param correct   route -> steps that took it and whose answer was correct
  * @param fallbacks steps whose routing action was malformed
  */
-public record Routing(long steps, Map<String, Long> taken, long fallbacks) {
+public record Routing(long steps, Map<String, Long> taken, Map<String, Long> correct, long fallbacks) {
     public Routing {
         taken = new TreeMap<>(taken);
+        correct = new TreeMap<>(correct);
     }
 
     /** The label of a route, as in the training metrics' {@code route_<label>}: roles joined by '+'. */
@@ -31,19 +34,30 @@ public record Routing(long steps, Map<String, Long> taken, long fallbacks) {
         return steps == 0 ? 0 : (double) taken.getOrDefault(label, 0L) / steps;
     }
 
-    /** Table lines: each route's share, then the fallbacks. */
+    /** Share of the steps that took {@code label} whose answer was correct. */
+    public double accuracy(String label) {
+        long n = taken.getOrDefault(label, 0L);
+        return n == 0 ? 0 : (double) correct.getOrDefault(label, 0L) / n;
+    }
+
+    /** Table lines: each route's share and accuracy, then the fallbacks. */
     String table() {
-        StringBuilder sb = new StringBuilder("routes       share of " + steps + " routed steps\n");
+        StringBuilder sb = new StringBuilder("routes       share of " + steps + " routed steps, accuracy of the steps that took it\n");
         int width = taken.keySet().stream().mapToInt(String::length).max().orElse(0);
-        for (String r : taken.keySet()) sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %.4f%n", r, share(r)));
+        for (String r : taken.keySet())
+            sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %.4f  accuracy %.4f (%d/%d)%n", r, share(r), accuracy(r),
+                    correct.getOrDefault(r, 0L), taken.get(r)));
         sb.append(String.format(Locale.ROOT, "router fell back to its default route  %d (%.4f)%n", fallbacks, steps == 0 ? 0 : (double) fallbacks / steps));
         return sb.toString();
     }
 
-    /** {@code {steps, fallbacks, routes: {label: share}}}. */
+    /** {@code {steps, fallbacks, routes: {label: share}, accuracy: {label: share correct}}}. */
     void toJson(ObjectNode o) {
         o.put("steps", steps).put("fallbacks", fallbacks);
-        ObjectNode r = o.putObject("routes");
-        for (String label : taken.keySet()) r.put(label, share(label));
+        ObjectNode r = o.putObject("routes"), a = o.putObject("accuracy");
+        for (String label : taken.keySet()) {
+            r.put(label, share(label));
+            a.put(label, accuracy(label));
+        }
     }
 }

@@ -61,20 +61,28 @@ class RoutedRolloutTest {
     }
 
     @Test
-    void evaluationCountsEachRouteAndTheFallbacks() throws Exception {
-        // 1+1 -> solver; 2+2 -> planner, solver; 3+3 malformed -> the default planner, solver (a fallback); horizon 2, all right at step 1
+    void evaluationCountsEachRouteItsAccuracyAndTheFallbacks() throws Exception {
+        // routes as SCRIPT; the solver is right only after the planner's turn. Horizon 2, 3 problems x 2 samples:
+        // 1+1 -> solver alone, wrong, so a second step, solver alone again, wrong: 2 samples x 2 steps = 4 steps, 0 right;
+        // 2+2 -> planner, solver: right at step 1 (2 steps); 3+3 malformed -> default planner, solver: right (2 steps, 2 fallbacks)
         Team team = routed();
-        TeamPolicy policy = new TeamPolicy(team, new FakeGenerator(SCRIPT), TeamPolicy.roleAdapters(team), RolloutTest.PARAMS);
+        FakeGenerator.Script script = (prompt, seed) -> FakeGenerator.roleOf(prompt).equals("solver") && !prompt.contains("<|im_start|>planner: plan")
+                ? "\\boxed{0}" : SCRIPT.reply(prompt, seed);
+        TeamPolicy policy = new TeamPolicy(team, new FakeGenerator(script), TeamPolicy.roleAdapters(team), RolloutTest.PARAMS);
         var report = new ai.marft.eval.Evaluator(policy, new BoxedGrader()).run(RolloutTest.PROBLEMS, new ai.marft.eval.EvaluatorOptions(3, 2, 0, 2, 8), null);
-        // 3 problems x 2 samples, one step each: 6 routed steps, solver alone 2, planner+solver 4 of which 2 fell back
-        assertThat(report.routing().steps()).isEqualTo(6);
-        assertThat(report.routing().taken()).containsExactly(java.util.Map.entry("planner+solver", 4L), java.util.Map.entry("solver", 2L));
+        assertThat(report.routing().steps()).isEqualTo(8);
+        assertThat(report.routing().taken()).containsExactly(java.util.Map.entry("planner+solver", 4L), java.util.Map.entry("solver", 4L));
+        assertThat(report.routing().correct()).containsExactly(java.util.Map.entry("planner+solver", 4L));
         assertThat(report.routing().fallbacks()).isEqualTo(2);
-        assertThat(report.routing().share("solver")).isEqualTo(2 / 6.0);
+        assertThat(report.routing().share("solver")).isEqualTo(0.5);
+        assertThat(report.routing().accuracy("solver")).isEqualTo(0.0);
+        assertThat(report.routing().accuracy("planner+solver")).isEqualTo(1.0);
+        assertThat(report.accuracy()).isEqualTo(4 / 6.0);
         var json = report.toJson().get("routing");
-        assertThat(json.get("routes").get("planner+solver").asDouble()).isEqualTo(4 / 6.0);
+        assertThat(json.get("routes").get("planner+solver").asDouble()).isEqualTo(0.5);
+        assertThat(json.get("accuracy").get("solver").asDouble()).isEqualTo(0.0);
         assertThat(json.get("fallbacks").asLong()).isEqualTo(2);
-        assertThat(report.table()).contains("router fell back to its default route  2 (0.3333)");
+        assertThat(report.table()).contains("  solver          0.5000  accuracy 0.0000 (0/4)").contains("router fell back to its default route  2 (0.2500)");
     }
 
     @Test
