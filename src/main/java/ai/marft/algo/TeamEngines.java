@@ -58,6 +58,26 @@ public final class TeamEngines implements AutoCloseable {
     }
 
     /**
+     * Each agent's base for a checkpoint's team (how {@code marft eval} and {@code marft serve} rebuild
+     * it): the base its adapter recorded (adapter_config.json's base_model_name_or_path) where that is a
+     * model folder here, else {@link #basesOf}(team, defaultModel) (a label or hub id recorded by other
+     * tools). {@code checkpoint} null (e.g. {@code --model} replaces the run's model): basesOf alone.
+     */
+    public static List<Path> basesOf(Team team, Path defaultModel, Path checkpoint) {
+        List<Path> configured = basesOf(team, defaultModel);
+        if (checkpoint == null) return configured;
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < team.size(); i++) {
+            String role = team.agent(i).role();
+            if (!Files.isDirectory(TeamParameters.adapterDir(checkpoint, role)))
+                throw new InputError("checkpoint " + checkpoint + " has no adapter for role '" + role + "'");
+            Path recorded = TeamParameters.adapterBase(checkpoint, role);
+            out.add(Files.isRegularFile(recorded.resolve("config.json")) ? canonical(recorded) : configured.get(i));
+        }
+        return out;
+    }
+
+    /**
      * Loads each distinct base of {@code baseOfAgent} and {@code criticBase} (null: the first agent's)
      * once; everything loaded is closed again when one load fails.
      */

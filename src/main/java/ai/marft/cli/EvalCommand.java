@@ -91,8 +91,7 @@ public final class EvalCommand implements Runnable {
         EvaluatorOptions options = new EvaluatorOptions(n != null ? n : problems.size(), samples, seed, horizon, batch);
         RunFolder.requireWritableFile(records, "--records"); // before the model loads: a bad path must not cost an evaluation
         // Flex-MG: each agent on its own base; a checkpoint's adapters on the base each one records (unless --model overrides the run's)
-        List<Path> configured = TeamEngines.basesOf(team, modelDir);
-        List<Path> bases = checkpoint != null && model == null ? Checkpoints.adapterBases(checkpoint, team.roles(), configured) : configured;
+        List<Path> bases = TeamEngines.basesOf(team, modelDir, model == null ? checkpoint : null);
         try (TeamEngines engines = TeamEngines.load(bases, null, device.device())) {
             List<String> adapters = TeamPolicy.baseModel(team);
             if (checkpoint != null) {

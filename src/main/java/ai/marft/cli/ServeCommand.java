@@ -21,7 +21,8 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve a model over HTTP with the OpenAI API as vLLM implements it: /v1/models, /v1/completions, "
                 + "/v1/chat/completions, /v1/load_lora_adapter, /v1/unload_lora_adapter, /health.",
-                "Requests arriving together are decoded in one batch. With --team, a trained checkpoint's whole team answers as model \"team\".",
+                "Requests arriving together are decoded in one batch. With --team, a trained checkpoint's whole team answers as model \"team\""
+                        + " (agents on bases other than the served model: each such base loaded once beside it).",
                 "Prints 'marft serve: listening on URL' on stdout once ready."})
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "DIR", description = "base model folder (HF layout); default with --team: the checkpoint's model")
@@ -64,9 +65,9 @@ public final class ServeCommand implements Callable<Integer> {
             if (adapters.put(spec.substring(0, eq), Path.of(spec.substring(eq + 1))) != null)
                 throw new InputError("--adapter: the name '" + spec.substring(0, eq) + "' is given twice");
         }
+        // Flex-MG: each agent on its own base, as marft eval rebuilds the team; the other bases load once each
         TeamModel teamModel = checkpoint == null ? null
-                : new TeamModel(Profiles.load(profiles != null ? profiles : checkpoint.profiles()), checkpoint);
-        if (teamModel != null) checkpoint.requireOneBase(teamModel.team().roles(), modelDir);
+                : TeamModel.of(Profiles.load(profiles != null ? profiles : checkpoint.profiles()), checkpoint, modelDir, model != null);
         String name = servedName != null ? servedName : modelDir.toAbsolutePath().normalize().getFileName().toString();
         try (LmEngine engine = device.load(modelDir);
              OpenAiServer server = OpenAiServer.start(engine, modelDir,

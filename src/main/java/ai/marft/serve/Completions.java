@@ -6,6 +6,7 @@ import ai.marft.lm.Generation;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.ModelConfig;
 import ai.marft.lm.Tokenizer;
+import ai.marft.mas.AgentGenerators;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,14 +32,20 @@ final class Completions {
     private final BatchScheduler scheduler;
     private final Optional<ChatTemplate> chat;
     private final TeamModel team;
+    private final AgentGenerators teamGenerators;
     private final Function<String, String> models;
 
-    /** @param models a request's model name -> its adapter (null: the base), or a 404 {@link ApiError} */
-    Completions(LmEngine engine, BatchScheduler scheduler, Optional<ChatTemplate> chat, TeamModel team, Function<String, String> models) {
+    /**
+     * @param teamGenerators each agent's generator (its base's scheduler), with {@code team}
+     * @param models         a request's model name -> its adapter (null: the base), or a 404 {@link ApiError}
+     */
+    Completions(LmEngine engine, BatchScheduler scheduler, Optional<ChatTemplate> chat, TeamModel team, AgentGenerators teamGenerators,
+                Function<String, String> models) {
         this.engine = engine;
         this.scheduler = scheduler;
         this.chat = chat;
         this.team = team;
+        this.teamGenerators = teamGenerators;
         this.models = models;
     }
 
@@ -205,7 +212,7 @@ final class Completions {
     // ---- team
 
     private ObjectNode teamResponse(String object, String model, List<String> questions, Sampling s, boolean chatShape) {
-        List<TeamModel.Answer> answers = team.answer(scheduler, questions, s);
+        List<TeamModel.Answer> answers = team.answer(teamGenerators, questions, s);
         ObjectNode out = envelope(chatShape ? "chatcmpl-" : "cmpl-", object, model);
         ArrayNode choices = out.putArray("choices");
         int completion = 0;

@@ -26,7 +26,8 @@ import java.util.concurrent.Executors;
  * {@code marft serve}: the OpenAI HTTP API as vLLM's server implements it, over one engine.
  * Endpoints: GET /health, GET /v1/models, POST /v1/completions, POST /v1/chat/completions,
  * POST /v1/load_lora_adapter, POST /v1/unload_lora_adapter. Decoding goes through one
- * {@link BatchScheduler}, so concurrent requests share generate calls. Built on the JDK's
+ * {@link BatchScheduler}, so concurrent requests share generate calls (a team's agents on other
+ * bases: one engine and scheduler per base, {@link TeamBases}). Built on the JDK's
  * com.sun.net.httpserver (why: docs/serving.md): each request on a virtual thread.
  */
 public final class OpenAiServer implements AutoCloseable {
@@ -41,18 +42,21 @@ public final class OpenAiServer implements AutoCloseable {
     private final Options options;
     private final BatchScheduler scheduler;
     private final TeamModel team;
+    private final TeamBases teamBases; // the team's other bases; null without a team
     private final Completions completions;
     private final Map<String, String> adapters = new ConcurrentSkipListMap<>(); // served name -> folder
     private final long created = System.currentTimeMillis() / 1000;
     private final HttpServer http;
 
-    private OpenAiServer(LmEngine engine, Path modelDir, Options options, TeamModel team) {
+    private OpenAiServer(LmEngine engine, Path modelDir, Options options, TeamModel team, TeamBases teamBases) {
         this.engine = engine;
         this.modelDir = modelDir;
         this.options = options;
         this.team = team;
+        this.teamBases = teamBases;
         this.scheduler = new BatchScheduler(engine, options.maxBatch(), options.waitMicros());
-        this.completions = new Completions(engine, scheduler, ChatTemplate.load(modelDir), team, this::adapterOf);
+        this.completions = new Completions(engine, scheduler, ChatTemplate.load(modelDir), team,
+                teamBases == null ? null : teamBases.generators(scheduler), this::adapterOf);
         try {
             this.http = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 256);
         } catch (IOException e) {
@@ -64,19 +68,29 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     /**
-     * Loads the adapters (and the team's, when given) and starts listening.
+     * Loads the adapters (and the team's, when given: agents on {@code modelDir} into {@code engine},
+     * every other base of the team once with its agents' adapters, {@link TeamBases}) and starts listening.
      *
      * @param adapters served name -> PEFT folder
      */
     public static OpenAiServer start(LmEngine engine, Path modelDir, Options options, Map<String, Path> adapters, TeamModel team) {
         if (!engine.adapters().names().isEmpty()) throw new IllegalStateException("the engine already has adapters " + engine.adapters().names());
-        OpenAiServer s = new OpenAiServer(engine, modelDir, options, team);
+        TeamBases bases = team == null ? null : TeamBases.load(team, modelDir, engine, options.maxBatch(), options.waitMicros());
+        OpenAiServer s;
+        try {
+            s = new OpenAiServer(engine, modelDir, options, team, bases);
+        } catch (RuntimeException e) {
+            if (bases != null) bases.close();
+            throw e;
+        }
         try {
             for (var e : adapters.entrySet()) s.load(e.getKey(), e.getValue().toString());
-            if (team != null) for (var e : team.adapterDirs().entrySet()) {
-                Path dir = e.getValue();
-                s.scheduler.call(() -> engine.adapters().load(e.getKey(), dir));
-                s.adapters.put(e.getKey(), dir.toString());
+            if (team != null) for (int i = 0; i < team.team().size(); i++) {
+                if (!bases.onServedBase(i)) continue; // loaded on its own base, not served as a model of this one
+                String name = TeamModel.adapterName(team.team().agent(i).role());
+                Path dir = team.checkpoint().adapter(team.team().agent(i).role());
+                s.scheduler.call(() -> engine.adapters().load(name, dir));
+                s.adapters.put(name, dir.toString());
             }
         } catch (RuntimeException e) {
             s.close();
@@ -103,6 +117,7 @@ public final class OpenAiServer implements AutoCloseable {
     public void close() {
         http.stop(0);
         scheduler.close();
+        if (teamBases != null) teamBases.close();
     }
 
     private void route(HttpExchange ex) {
@@ -171,8 +186,8 @@ public final class OpenAiServer implements AutoCloseable {
     // ---- adapters
 
     private void load(String name, String path) {
-        if (name.isBlank() || name.equals(options.name()) || name.equals(TeamModel.NAME))
-            throw ApiError.badRequest("lora_name", "'" + name + "' cannot name an adapter (blank, the base model or the team)");
+        if (name.isBlank() || name.equals(options.name()) || name.equals(TeamModel.NAME) || team != null && name.startsWith(TeamModel.NAME + "/"))
+            throw ApiError.badRequest("lora_name", "'" + name + "' cannot name an adapter (blank, the base model, the team or its agents)");
         if (adapters.containsKey(name)) throw ApiError.badRequest("lora_name", "The lora adapter '" + name + "' has already been loaded.");
         Path dir = Path.of(path);
         if (!Files.isDirectory(dir)) throw new ApiError(404, "NotFoundError", "lora_path", "no adapter folder " + path + " on the server");

@@ -39,22 +39,6 @@ public record TeamCheckpoint(Path dir, Path model, Path profiles, SamplingParams
                 Algorithm.samplingParams(c));
     }
 
-    /**
-     * Refuses a Flex-MG team with an adapter recorded on another local model folder than the served
-     * {@code model} (adapter_config.json's base_model_name_or_path): one server serves one base. A
-     * recorded name that is no folder here (a hub id, a label) is not checked, as before.
-     */
-    public void requireOneBase(java.util.List<String> roles, Path model) {
-        Path served = model.toAbsolutePath().normalize();
-        for (String role : roles) {
-            adapter(role);
-            Path base = TeamParameters.adapterBase(dir, role);
-            if (Files.isRegularFile(base.resolve("config.json")) && !base.toAbsolutePath().normalize().equals(served))
-                throw new InputError("--team " + dir + ": adapter '" + role + "' belongs to base " + base + ", not the served model " + model
-                        + " (marft serve serves one base; evaluate a team on several bases with marft eval --checkpoint)");
-        }
-    }
-
     /** The PEFT adapter folder of {@code role}. */
     public Path adapter(String role) {
         Path p = TeamParameters.adapterDir(dir, role);

@@ -39,24 +39,6 @@ public final class Checkpoints {
         TeamParameters.loadAdapters(engine, roles, AtomicDir.requireComplete(checkpoint, "checkpoint"));
     }
 
-    /**
-     * The base each role's adapter belongs to (its adapter_config.json's base_model_name_or_path) where
-     * that names a model folder here, else {@code fallback}'s entry for the role (the profile's model
-     * or the run's): how eval rebuilds a team whose agents sit on different bases.
-     */
-    public static java.util.List<Path> adapterBases(Path checkpoint, java.util.List<String> roles, java.util.List<Path> fallback) {
-        Path dir = AtomicDir.requireComplete(checkpoint, "checkpoint");
-        java.util.List<Path> out = new java.util.ArrayList<>();
-        for (int i = 0; i < roles.size(); i++) {
-            String role = roles.get(i);
-            if (!java.nio.file.Files.isDirectory(TeamParameters.adapterDir(dir, role)))
-                throw new InputError("checkpoint " + checkpoint + " has no adapter for role '" + role + "'");
-            Path base = TeamParameters.adapterBase(dir, role);
-            out.add(java.nio.file.Files.isRegularFile(base.resolve("config.json")) ? base : fallback.get(i));
-        }
-        return out;
-    }
-
     /** The training config stored in a complete checkpoint. */
     public static TrainConfig readConfig(Path checkpoint) {
         Path f = config(checkpoint);
