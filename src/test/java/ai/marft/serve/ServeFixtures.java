@@ -36,9 +36,14 @@ final class ServeFixtures {
 
     /** Creates adapter {@code name} in {@code engine} with random non-zero B (as after training) and saves it (PEFT) to {@code out}. */
     static LoraAdapter adapter(LmEngine engine, String name, long seed, Path out) {
+        return adapter(engine, name, seed, out, "tiny");
+    }
+
+    /** As above, the saved adapter_config.json naming {@code base} as its base_model_name_or_path. */
+    static LoraAdapter adapter(LmEngine engine, String name, long seed, Path out, String base) {
         LoraAdapter a = engine.adapters().create(name, new LoraConfig(4, 8, List.of(LoraTarget.Q, LoraTarget.V)), seed);
         randomizeB(a, seed + 1);
-        if (out != null) a.save(out, "tiny");
+        if (out != null) a.save(out, base);
         return a;
     }
 

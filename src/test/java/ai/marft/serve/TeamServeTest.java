@@ -3,6 +3,7 @@ package ai.marft.serve;
 import ai.marft.Json;
 import ai.marft.lm.LmEngine;
 import ai.marft.lm.SamplingParams;
+import ai.marft.mas.AgentGenerators;
 import ai.marft.mas.AgentStep;
 import ai.marft.env.PromptFormat;
 import ai.marft.mas.Profiles;
@@ -81,6 +82,71 @@ class TeamServeTest {
             JsonNode models = Json.MAPPER.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri().resolve("/v1/models")).build(),
                     HttpResponse.BodyHandlers.ofString()).body());
             assertThat(models.findValuesAsText("id")).contains("model", "team", "team/planner", "team/solver");
+        }
+    }
+
+    /**
+     * A Flex-MG team on two bases (configs/arith_hetero.json: the planner on models/tiny-arith-b, whose
+     * tokenizer differs, the solver on the run's models/tiny-arith), served in-process on tiny-arith:
+     * the seeded answer equals the team built by hand over two separately loaded engines holding the
+     * same adapters (as created, not read back), also under concurrent requests; tiny-arith-b is loaded
+     * beside the served engine, and only the served base's agent is listed as a model.
+     */
+    @Test
+    void aTeamOnTwoBasesAnswersAsTheTeamBuiltByHandOnBothBases(@TempDir Path dir) throws Exception {
+        Path a = Path.of("models/tiny-arith").toAbsolutePath(), b = Path.of("models/tiny-arith-b").toAbsolutePath();
+        Path profiles = Path.of("configs/arith_hetero.json");
+        Team team = Profiles.load(profiles);
+        assertThat(team.roles()).containsExactly("planner", "solver");
+        String question = "3 * 4 + 5";
+        SamplingParams params = new SamplingParams(12, 0.8, 0, 1.0);
+        Path ckpt = dir.resolve("run/steps_0003");
+        AgentStep[] expected;
+        try (LmEngine onA = LmEngine.load(a); LmEngine onB = LmEngine.load(b)) {
+            ServeFixtures.adapter(onB, "planner", 91, ckpt.resolve("planner"), b.toString());
+            ServeFixtures.adapter(onA, "solver", 101, ckpt.resolve("solver"), a.toString());
+            TeamPolicy byHand = new TeamPolicy(team, new AgentGenerators(List.of(onB, onA), onB), TeamPolicy.roleAdapters(team), params, Integer.MAX_VALUE);
+            expected = byHand.act(List.of(Collections.nCopies(team.size(), PromptFormat.initialState(question))), 5)[0];
+        }
+        Json.MAPPER.writeValue(ckpt.resolve("config.json").toFile(), Json.MAPPER.createObjectNode()
+                .put("model_name_or_path", "models/tiny-arith").put("profile_path", profiles.toString())
+                .put("max_new_tokens", 12).put("temperature", 0.8).put("top_k", 0).put("top_p", 1.0).put("lr", 1e-6));
+        Files.writeString(ckpt.resolve("COMPLETE"), "");
+
+        TeamCheckpoint checkpoint = TeamCheckpoint.read(ckpt);
+        TeamModel model = TeamModel.of(Profiles.load(checkpoint.profiles()), checkpoint, checkpoint.model(), false);
+        assertThat(model.base(0)).isEqualTo(b.normalize());
+        assertThat(model.base(1)).isEqualTo(a.normalize());
+        try (LmEngine served = LmEngine.load(checkpoint.model());
+             OpenAiServer server = OpenAiServer.start(served, checkpoint.model(), new OpenAiServer.Options("127.0.0.1", 0, 16, 20_000, "tiny-arith"),
+                     java.util.Map.of(), model)) {
+            String body = "{\"model\":\"team\",\"prompt\":\"" + question + "\",\"seed\":5}";
+            List<java.util.concurrent.CompletableFuture<JsonNode>> answers = new java.util.ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int k = 0; k < 3; k++)
+                    answers.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return post(server.uri(), "/v1/completions", body);
+                        } catch (Exception e) {
+                            throw new RuntimeException(e);
+                        }
+                    }, pool));
+            }
+            for (var f : answers) {
+                JsonNode choice = f.get().at("/choices/0");
+                JsonNode transcript = choice.get("marft_transcript");
+                assertThat(transcript).hasSize(team.size());
+                for (int i = 0; i < team.size(); i++) {
+                    assertThat(transcript.get(i).get("role").asText()).isEqualTo(team.agent(i).role());
+                    assertThat(transcript.get(i).get("action").asText()).isEqualTo(expected[i].actionText());
+                    assertThat(Json.MAPPER.convertValue(transcript.get(i).get("token_ids"), int[].class)).isEqualTo(expected[i].actionTokens());
+                }
+                assertThat(choice.get("text").asText()).isEqualTo(expected[1].actionText());
+            }
+            assertThat(expected[0].actionTokens()).isNotEmpty();
+            JsonNode models = Json.MAPPER.readTree(HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.uri().resolve("/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(models.findValuesAsText("id")).containsExactly("tiny-arith", "team/solver", "team");
         }
     }
 }
