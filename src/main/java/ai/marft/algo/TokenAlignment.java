@@ -73,7 +73,7 @@ final class TokenAlignment {
         return out;
     }
 
-    /** An agent on the critic's tokenizer: its own ids, token j read at entry j (today's TPPO). */
+    /** An agent on the critic's tokenizer: its own ids, token j read at entry j (as when every agent shares the critic's tokenizer). */
     static Row identity(AgentStep s) {
         int[] pos = new int[s.actionTokens().length];
         Arrays.setAll(pos, j -> j);
