@@ -13,6 +13,8 @@ import ai.marft.rl.Gae;
 import ai.marft.rl.KlPenalty;
 import ai.marft.rl.LogprobNorm;
 
+import java.util.List;
+
 
 /**
  * MARFT-A (the reference's APPO; MARFT.md §4–§6 at action level): one value and one log-prob per
@@ -28,6 +30,8 @@ public final class Appo implements Algorithm {
     private final SamplingParams sampling;
     private final LogprobNorm norm;
     private final PpoUpdate ppo;
+    /** Per agent, whether it shares the critic's tokenizer (its action ids mean the same to the critic's base). */
+    private final boolean[] shares;
 
     Appo(TeamParameters params, TrainConfig cfg) {
         this.engine = params.engines().critic();
@@ -36,6 +40,8 @@ public final class Appo implements Algorithm {
         this.sampling = Algorithm.samplingParams(cfg);
         this.norm = LogprobNorm.parse(cfg.normalizationMode);
         this.ppo = new PpoUpdate(params, cfg);
+        this.shares = new boolean[params.engines().agents()];
+        for (int i = 0; i < shares.length; i++) shares[i] = params.engines().sharesCriticTokenizer(i);
     }
 
     @Override
@@ -45,7 +51,10 @@ public final class Appo implements Algorithm {
         // 1. values: the critic on its frozen base's state at every decision's prompt (in its tokenizer; the same
         //    forward, run over prompt + action, gives the base's log-probs for the KL penalty) and each bootstrap prompt
         boolean klOn = cfg.klCoef > 0;
-        BaseFeatures.Pass pass = BaseFeatures.lastPromptToken(engine, m, x.criticPrompts(), x.actions(), klOn ? BaseKl.unfiltered(sampling) : null);
+        //    (an agent on another tokenizer: its prompt alone, as BaseKl takes its base's log-probs on its own base)
+        List<int[]> own = x.actions(), actions = own;
+        if (klOn) actions = java.util.stream.IntStream.range(0, d).mapToObj(k -> shares[x.agentOf(x.standIndex(k))] ? own.get(k) : new int[0]).toList();
+        BaseFeatures.Pass pass = BaseFeatures.lastPromptToken(engine, m, x.criticPrompts(), actions, klOn ? BaseKl.unfiltered(sampling) : null);
         double[] v = BaseFeatures.values(engine, params.critic(), pass.features());
         double[] boot = BaseFeatures.bootstrapValues(engine, params.critic(), m, b);
         // 2. rewards, less the KL-to-base penalty when it is on

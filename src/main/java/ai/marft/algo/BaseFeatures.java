@@ -4,8 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.marft.lm.BaseForward;
 import ai.marft.lm.LmEngine;
+import ai.marft.lm.Owned;
 import ai.marft.lm.SamplingParams;
 import ai.marft.lm.ValueHead;
 import ai.marft.mas.RolloutBatch;
@@ -30,6 +32,7 @@ final class BaseFeatures {
      *
      * @param features     the critic's features, owned by the caller's manager
      * @param baseLogprobs per decision, the base's log-probs of its action tokens; null when not asked for
+     *                     (an entry null where the pass read another tokenizer's ids, {@link #alignedPositions})
      */
     record Pass(NDArray features, float[][] baseLogprobs) {}
 
@@ -55,6 +58,38 @@ final class BaseFeatures {
      */
     static Pass actionPositions(LmEngine engine, NDManager m, List<int[]> prompts, List<int[]> actions, int width, SamplingParams logprobsUnder) {
         return chunked(engine, prompts, actions, true, logprobsUnder, (f, rows) -> f.actionHidden(m, width));
+    }
+
+    /**
+     * As {@link #actionPositions} for decisions read through {@link TokenAlignment}: each row's critic
+     * prompt + critic action in one forward, and decision d's entry j the hidden state at entry
+     * {@code positions[j]} of its forward's action-predicting states; [n, width, H], zeros beyond each
+     * action. With {@code logprobsUnder} non-null, the base's log-probs of the action tokens of the rows
+     * that read the agent's own ids ({@link TokenAlignment.Row#ownIds}), null for the others.
+     */
+    static Pass alignedPositions(LmEngine engine, NDManager m, List<TokenAlignment.Row> rows, int width, SamplingParams logprobsUnder) {
+        List<int[]> prompts = rows.stream().map(TokenAlignment.Row::criticPrompt).toList();
+        List<int[]> actions = rows.stream().map(TokenAlignment.Row::criticAction).toList();
+        NDList parts = new NDList();
+        float[][] lps = logprobsUnder == null ? null : new float[rows.size()][];
+        for (int s = 0; s < rows.size(); s += CHUNK_ROWS) {
+            int e = Math.min(rows.size(), s + CHUNK_ROWS);
+            BaseForward f = engine.baseForward(prompts.subList(s, e), actions.subList(s, e), true, logprobsUnder);
+            int h = f.promptHidden()[0].length;
+            float[] flat = new float[(e - s) * width * h];
+            for (int b = 0; b < e - s; b++) {
+                int[] pos = rows.get(s + b).positions();
+                float[][] states = f.actionHidden()[b];
+                for (int j = 0; j < pos.length; j++) {
+                    float[] state = pos[j] == 0 && states.length == 0 ? f.promptHidden()[b] : states[pos[j]];
+                    System.arraycopy(state, 0, flat, (b * width + j) * h, h);
+                }
+            }
+            parts.add(Owned.of(m.create(flat, new Shape(e - s, width, h))));
+            if (lps != null)
+                for (int b = 0; b < e - s; b++) lps[s + b] = rows.get(s + b).ownIds() ? f.actionLogprobs()[b] : null;
+        }
+        return new Pass(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts), lps);
     }
 
     /** The base's forward chunk by chunk; {@code features} turns one chunk's forward of {@code rows} rows into its features. */

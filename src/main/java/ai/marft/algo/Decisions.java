@@ -73,10 +73,14 @@ public record Decisions(int steps, int envs, int agents, List<AgentStep> all) {
 
     /** Decision d, or when absent the first decision of its row (the router's, which always acts). */
     AgentStep stand(int d) {
-        AgentStep a = all.get(d);
-        if (a != null) return a;
+        return all.get(standIndex(d));
+    }
+
+    /** The index of {@link #stand}(d): d itself, or when absent the first decision of its row that acted. */
+    int standIndex(int d) {
+        if (all.get(d) != null) return d;
         int row = d / agents;
-        for (int k = row * agents; k < row * agents + agents; k++) if (all.get(k) != null) return all.get(k);
+        for (int k = row * agents; k < row * agents + agents; k++) if (all.get(k) != null) return k;
         throw new IllegalStateException("no agent acted in row " + row);
     }
 

@@ -142,7 +142,8 @@ public final class TeamEngines implements AutoCloseable {
 
     /**
      * Whether agent i's token ids mean the same to the critic's base: the same base, or bases whose
-     * tokenizer files are byte-identical (token-level critics read the agent's action ids as they are).
+     * tokenizer files are byte-identical: MARFT-T's critic then reads the agent's action ids as they are,
+     * else its action text through {@link TokenAlignment}.
      */
     public boolean sharesCriticTokenizer(int i) {
         Path a = baseOfAgent.get(i);

@@ -71,12 +71,6 @@ public final class TeamParameters implements AutoCloseable {
         List<String> roles = team.roles();
         for (String role : roles)
             if (role.equals(OPTIMIZER)) throw new InputError(cfg.profilePath + ": role name '" + role + "' is reserved in checkpoints");
-        if ("TPPO".equals(cfg.algorithmName))
-            for (int i = 0; i < roles.size(); i++)
-                if (!engines.sharesCriticTokenizer(i))
-                    throw new InputError("profiles " + cfg.profilePath + ": agent '" + roles.get(i) + "' acts on " + engines.base(i)
-                            + ", whose tokenizer differs from the critic's base " + engines.criticBase() + " (critic_model): TPPO's token-level critic "
-                            + "reads each agent's action ids, so every agent must share the critic's tokenizer (APPO and GRPO take any)");
         if (checkpoint == null) {
             LoraConfig lora = new LoraConfig(cfg.loraR, cfg.loraAlpha, cfg.loraTargets.stream().map(LoraTarget::of).toList());
             for (int i = 0; i < roles.size(); i++) {

@@ -17,7 +17,9 @@ import java.util.List;
 
 /**
  * MARFT-T (the reference's TPPO; MARFT.md §4–§6 at token level): the critic values the state before
- * every action token (the frozen base's hidden state at the position predicting it); token-level GAE
+ * every action token (the frozen base's hidden state at the position predicting it; for an agent on
+ * another tokenizer than the critic's base, the state after the critic tokens of its action text that
+ * the agent had written before that token, {@link TokenAlignment}); token-level GAE
  * runs over (step, agent, token) in acting order, the agent's reward entering at its last token;
  * with {@code kl_coef}, every token's reward also loses kl_coef × its log ratio to the frozen base (a
  * per-token KL penalty, as token-level RLHF does); advantages are normalised over the valid tokens; then the PPO epochs ({@link PpoUpdate}) with
@@ -28,12 +30,16 @@ public final class Tppo implements Algorithm {
     private final TeamParameters params;
     private final TrainConfig cfg;
     private final PpoUpdate ppo;
+    /** Per agent, whether it shares the critic's tokenizer (its ids read as they are). */
+    private final boolean[] shares;
 
     Tppo(TeamParameters params, TrainConfig cfg) {
-        this.engine = params.engines().critic(); // every agent shares its tokenizer (TeamParameters checks)
+        this.engine = params.engines().critic();
         this.params = params;
         this.cfg = cfg;
         this.ppo = new PpoUpdate(params, cfg);
+        this.shares = new boolean[params.engines().agents()];
+        for (int i = 0; i < shares.length; i++) shares[i] = params.engines().sharesCriticTokenizer(i);
     }
 
     @Override
@@ -44,7 +50,12 @@ public final class Tppo implements Algorithm {
         //    (the same forward gives the base's log-probs for the KL penalty when it is on)
         SamplingParams sampling = Algorithm.samplingParams(cfg);
         boolean klOn = cfg.klCoef > 0;
-        BaseFeatures.Pass pass = BaseFeatures.actionPositions(engine, m, x.criticPrompts(), x.actions(), width, klOn ? BaseKl.unfiltered(sampling) : null);
+        //    (an agent on another tokenizer: its action text in the critic's tokens, aligned; BaseKl takes the
+        //    base's log-probs from this pass only for agents on the critic's base, which share its tokenizer)
+        SamplingParams lpUnder = klOn ? BaseKl.unfiltered(sampling) : null;
+        BaseFeatures.Pass pass = allShare()
+                ? BaseFeatures.actionPositions(engine, m, x.criticPrompts(), x.actions(), width, lpUnder)
+                : BaseFeatures.alignedPositions(engine, m, TokenAlignment.rows(x, params.engines(), shares), width, lpUnder);
         NDArray feats = pass.features();
         double[] v = BaseFeatures.values(engine, params.critic(), feats); // [D * width]
         double[] boot = BaseFeatures.bootstrapValues(engine, params.critic(), m, b);
@@ -88,6 +99,11 @@ public final class Tppo implements Algorithm {
                 }
         double[] klPerDecision = kl == null ? null : java.util.Arrays.stream(kl).mapToDouble(a -> java.util.Arrays.stream(a).sum()).toArray();
         return new Experience(x, false, oldLp, values, returns, advantages, feats, klPerDecision);
+    }
+
+    private boolean allShare() {
+        for (boolean s : shares) if (!s) return false;
+        return true;
     }
 
     @Override

@@ -22,6 +22,18 @@ public interface Tokenizer {
         return decode(ids);
     }
 
+    /**
+     * The bytes of text token {@code id} stands for; with {@code asAction}, as {@link #decodeAction}
+     * writes it (a special token it skips stands for none). Concatenated over a sequence they give its
+     * decoded text's UTF-8 bytes (before a lossy decoder replaces an invalid byte sequence), so they
+     * place each token in that text (MARFT-T across tokenizers, {@code ai.marft.algo.TokenAlignment}).
+     * The default decodes the token alone: exact where every token decodes to whole characters.
+     */
+    default byte[] tokenBytes(int id, boolean asAction) {
+        int[] one = {id};
+        return (asAction ? decodeAction(one) : decode(one)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** End-of-sequence id: generation stops after sampling it. */
     int eosId();
 

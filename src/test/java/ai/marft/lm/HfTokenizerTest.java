@@ -28,6 +28,29 @@ class HfTokenizerTest {
     }
 
     @Test
+    void tokenBytesLayTheTokensOverTheDecodedTextsBytes() {
+        // the embedded arith model's byte-level BPE: merged pieces, specials, a character split between byte tokens
+        try (HfTokenizer tok = HfTokenizer.load(Path.of("models/tiny-arith"), -1, -1)) {
+            String text = "3 * 4 = 12, so 12 + 5 é€😀 \\boxed{17}";
+            int[] ids = tok.encode(text);
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (int id : ids) all.writeBytes(tok.tokenBytes(id, true));
+            assertThat(all.toByteArray()).isEqualTo(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(ids.length).isLessThan(all.size()); // some tokens hold several bytes
+            // "€" is E2 82 AC; the byte-level vocabulary spells it with one token per byte unless merged
+            int[] euro = tok.encode("€");
+            java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+            for (int id : euro) e.writeBytes(tok.tokenBytes(id, false));
+            assertThat(e.toByteArray()).containsExactly(0xE2 - 256, 0x82 - 256, 0xAC - 256);
+            // a special token is its text, but stands for nothing in an action (decodeAction skips it)
+            assertThat(new String(tok.tokenBytes(tok.eosId(), false), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("<|im_end|>");
+            assertThat(tok.tokenBytes(tok.eosId(), true)).isEmpty();
+            assertThat(tok.encode(" 12")).hasSize(2); // " 1", "2": the pre-tokenizer splits digits
+            assertThat(new String(tok.tokenBytes(tok.encode(" 12")[0], true), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(" 1");
+        }
+    }
+
+    @Test
     void longTextIsNotTruncated(@TempDir Path dir) {
         TinyModels.writeByteTokenizer(dir);
         try (HfTokenizer tok = HfTokenizer.load(dir, -1, -1)) {
