@@ -226,10 +226,10 @@ final class Completions {
             ArrayNode tokens = c.putArray("token_ids");
             for (int t : a.last().actionTokens()) tokens.add(t);
             c.set("marft_transcript", a.transcript());
-            for (var turn : a.turns()) completion += turn.actionTokens().length;
+            for (var turn : a.acted()) completion += turn.actionTokens().length;
         }
         int prompt = 0;
-        for (TeamModel.Answer a : answers) for (var turn : a.turns()) prompt += turn.promptTokens().length;
+        for (TeamModel.Answer a : answers) for (var turn : a.acted()) prompt += turn.promptTokens().length;
         out.putObject("usage").put("prompt_tokens", prompt).put("completion_tokens", completion).put("total_tokens", prompt + completion);
         return out;
     }

@@ -74,6 +74,11 @@ public final class TeamModel {
 
     /** One step's turns of every agent, acting order. */
     public record Answer(AgentStep[] turns, List<String> roles) {
+        /** The turns of the agents that acted, in acting order (a router may have left some out). */
+        public List<AgentStep> acted() {
+            return java.util.Arrays.stream(turns).filter(java.util.Objects::nonNull).toList();
+        }
+
         /** The last agent that acted (a router may have left later ones out). */
         public AgentStep last() {
             for (int i = turns.length - 1; i >= 0; i--) if (turns[i] != null) return turns[i];

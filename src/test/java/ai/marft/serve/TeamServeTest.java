@@ -149,4 +149,62 @@ class TeamServeTest {
             assertThat(models.findValuesAsText("id")).containsExactly("tiny-arith", "team/solver", "team");
         }
     }
+    /**
+     * A routed team on two bases (configs/arith_router.json: the router on models/tiny-router, planner and
+     * solver on the served models/tiny-arith): eight seeded answers equal the team built by hand, the
+     * answers where the router called the solver alone carry no planner turn, and usage counts the turns
+     * of the agents that acted only (this request crashed the server before: a left-out agent's turn is null).
+     */
+    @Test
+    void aRoutedTeamAnswersWithTheTurnsOfTheAgentsTheRouterCalled(@TempDir Path dir) throws Exception {
+        Path a = Path.of("models/tiny-arith").toAbsolutePath(), r = Path.of("models/tiny-router").toAbsolutePath();
+        Path profiles = Path.of("configs/arith_router.json");
+        Team team = Profiles.load(profiles);
+        assertThat(team.roles()).containsExactly("router", "planner", "solver");
+        String question = "3 * 4 + 5";
+        int n = 8;
+        SamplingParams params = new SamplingParams(12, 0.8, 0, 1.0);
+        Path ckpt = dir.resolve("run/steps_0003");
+        AgentStep[][] expected;
+        try (LmEngine onA = LmEngine.load(a); LmEngine onR = LmEngine.load(r)) {
+            ServeFixtures.adapter(onR, "router", 111, ckpt.resolve("router"), r.toString());
+            ServeFixtures.adapter(onA, "planner", 121, ckpt.resolve("planner"), a.toString());
+            ServeFixtures.adapter(onA, "solver", 131, ckpt.resolve("solver"), a.toString());
+            TeamPolicy byHand = new TeamPolicy(team, new AgentGenerators(List.of(onR, onA, onA), onR), TeamPolicy.roleAdapters(team), params, Integer.MAX_VALUE);
+            expected = byHand.act(Collections.nCopies(n, Collections.nCopies(team.size(), PromptFormat.initialState(question))), 7);
+        }
+        Json.MAPPER.writeValue(ckpt.resolve("config.json").toFile(), Json.MAPPER.createObjectNode()
+                .put("model_name_or_path", "models/tiny-arith").put("profile_path", profiles.toString())
+                .put("max_new_tokens", 12).put("temperature", 0.8).put("top_k", 0).put("top_p", 1.0).put("lr", 1e-6));
+        Files.writeString(ckpt.resolve("COMPLETE"), "");
+
+        TeamCheckpoint checkpoint = TeamCheckpoint.read(ckpt);
+        TeamModel model = TeamModel.of(Profiles.load(checkpoint.profiles()), checkpoint, checkpoint.model(), false);
+        int soloRoutes = 0, completionTokens = 0;
+        try (LmEngine served = LmEngine.load(checkpoint.model());
+             OpenAiServer server = OpenAiServer.start(served, checkpoint.model(), new OpenAiServer.Options("127.0.0.1", 0, 16, 20_000, "tiny-arith"),
+                     java.util.Map.of(), model)) {
+            JsonNode response = post(server.uri(), "/v1/completions", "{\"model\":\"team\",\"prompt\":\"" + question + "\",\"seed\":7,\"n\":" + n + "}");
+            assertThat(response.get("choices")).hasSize(n);
+            for (int k = 0; k < n; k++) {
+                JsonNode transcript = response.at("/choices/" + k + "/marft_transcript");
+                List<String> roles = new java.util.ArrayList<>();
+                List<AgentStep> acted = new java.util.ArrayList<>();
+                for (int i = 0; i < team.size(); i++)
+                    if (expected[k][i] != null) {
+                        roles.add(team.agent(i).role());
+                        acted.add(expected[k][i]);
+                        completionTokens += expected[k][i].actionTokens().length;
+                    }
+                assertThat(transcript.findValuesAsText("role")).isEqualTo(roles);
+                for (int j = 0; j < acted.size(); j++) {
+                    assertThat(transcript.get(j).get("action").asText()).isEqualTo(acted.get(j).actionText());
+                    assertThat(Json.MAPPER.convertValue(transcript.get(j).get("token_ids"), int[].class)).isEqualTo(acted.get(j).actionTokens());
+                }
+                if (expected[k][1] == null) soloRoutes++;
+            }
+            assertThat(response.at("/usage/completion_tokens").asInt()).isEqualTo(completionTokens);
+        }
+        assertThat(soloRoutes).as("answers routed to the solver alone (seed 7)").isBetween(1, n - 1);
+    }
 }
