@@ -112,7 +112,7 @@ public record EvalReport(EvaluatorOptions options, int correct, List<String> rol
         return sb.toString();
     }
 
-    /** The summary as one JSON object: accuracy, ci95, ci95_effective_n, pass_at_k (K > 1: {k: {estimate, ci95, effective_n}}), n, correct, problems, samples, horizon, well_formed, routing (with a router: steps, fallbacks, routes {label: share}), tokens, seconds, tokens_per_second. */
+    /** The summary as one JSON object: accuracy, ci95, ci95_effective_n, pass_at_k (K > 1: {k: {estimate, ci95, effective_n}}), n, correct, problems, samples, horizon, well_formed, routing (with a router: steps, fallbacks, routes {label: share}, accuracy {label: share correct}), tokens, seconds, tokens_per_second. */
     public ObjectNode toJson() {
         ObjectNode o = Json.MAPPER.createObjectNode();
         double[] ci = ci95();
