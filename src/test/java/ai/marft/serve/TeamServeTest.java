@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -33,11 +34,16 @@ class TeamServeTest {
         Path ckpt = dir.resolve("run/steps_0003");
         long seed = 80;
         for (String role : team.roles()) ServeFixtures.adapter(engine, role, seed += 10, ckpt.resolve(role));
+        complete(ckpt, model.toString(), PROFILES);
+        return ckpt;
+    }
+
+    /** Writes the run's config.json (the model, the profiles, sampling of 12 tokens at T 0.8) and the COMPLETE marker beside adapters already saved. */
+    static void complete(Path ckpt, String model, Path profiles) throws IOException {
         Json.MAPPER.writeValue(ckpt.resolve("config.json").toFile(), Json.MAPPER.createObjectNode()
-                .put("model_name_or_path", model.toString()).put("profile_path", PROFILES.toString())
+                .put("model_name_or_path", model).put("profile_path", profiles.toString())
                 .put("max_new_tokens", 12).put("temperature", 0.8).put("top_k", 0).put("top_p", 1.0).put("lr", 1e-6));
         Files.writeString(ckpt.resolve("COMPLETE"), "");
-        return ckpt;
     }
 
     static JsonNode post(URI server, String path, String body) throws Exception {
@@ -108,10 +114,7 @@ class TeamServeTest {
             TeamPolicy byHand = new TeamPolicy(team, new AgentGenerators(List.of(onB, onA), onB), TeamPolicy.roleAdapters(team), params, Integer.MAX_VALUE);
             expected = byHand.act(List.of(Collections.nCopies(team.size(), PromptFormat.initialState(question))), 5)[0];
         }
-        Json.MAPPER.writeValue(ckpt.resolve("config.json").toFile(), Json.MAPPER.createObjectNode()
-                .put("model_name_or_path", "models/tiny-arith").put("profile_path", profiles.toString())
-                .put("max_new_tokens", 12).put("temperature", 0.8).put("top_k", 0).put("top_p", 1.0).put("lr", 1e-6));
-        Files.writeString(ckpt.resolve("COMPLETE"), "");
+        complete(ckpt, "models/tiny-arith", profiles);
 
         TeamCheckpoint checkpoint = TeamCheckpoint.read(ckpt);
         TeamModel model = TeamModel.of(Profiles.load(checkpoint.profiles()), checkpoint, checkpoint.model(), false);
@@ -173,10 +176,7 @@ class TeamServeTest {
             TeamPolicy byHand = new TeamPolicy(team, new AgentGenerators(List.of(onR, onA, onA), onR), TeamPolicy.roleAdapters(team), params, Integer.MAX_VALUE);
             expected = byHand.act(Collections.nCopies(n, Collections.nCopies(team.size(), PromptFormat.initialState(question))), 7);
         }
-        Json.MAPPER.writeValue(ckpt.resolve("config.json").toFile(), Json.MAPPER.createObjectNode()
-                .put("model_name_or_path", "models/tiny-arith").put("profile_path", profiles.toString())
-                .put("max_new_tokens", 12).put("temperature", 0.8).put("top_k", 0).put("top_p", 1.0).put("lr", 1e-6));
-        Files.writeString(ckpt.resolve("COMPLETE"), "");
+        complete(ckpt, "models/tiny-arith", profiles);
 
         TeamCheckpoint checkpoint = TeamCheckpoint.read(ckpt);
         TeamModel model = TeamModel.of(Profiles.load(checkpoint.profiles()), checkpoint, checkpoint.model(), false);
