@@ -46,6 +46,15 @@ class TeamServeTest {
         Files.writeString(ckpt.resolve("COMPLETE"), "");
     }
 
+    /** The served transcript lists exactly these roles' turns, in order, each with the expected text and token ids. */
+    static void assertTranscript(JsonNode transcript, List<String> roles, List<AgentStep> turns) {
+        assertThat(transcript.findValuesAsText("role")).isEqualTo(roles);
+        for (int j = 0; j < turns.size(); j++) {
+            assertThat(transcript.get(j).get("action").asText()).isEqualTo(turns.get(j).actionText());
+            assertThat(Json.MAPPER.convertValue(transcript.get(j).get("token_ids"), int[].class)).isEqualTo(turns.get(j).actionTokens());
+        }
+    }
+
     static JsonNode post(URI server, String path, String body) throws Exception {
         try (HttpClient http = HttpClient.newHttpClient()) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
@@ -72,12 +81,7 @@ class TeamServeTest {
             JsonNode completion = post(server.uri(), "/v1/completions", "{\"model\":\"team\",\"prompt\":\"" + question + "\",\"seed\":5}");
             JsonNode choice = completion.at("/choices/0");
             JsonNode transcript = choice.get("marft_transcript");
-            assertThat(transcript).hasSize(team.size());
-            for (int i = 0; i < team.size(); i++) {
-                assertThat(transcript.get(i).get("role").asText()).isEqualTo(team.agent(i).role());
-                assertThat(transcript.get(i).get("action").asText()).isEqualTo(expected[i].actionText());
-                assertThat(Json.MAPPER.convertValue(transcript.get(i).get("token_ids"), int[].class)).isEqualTo(expected[i].actionTokens());
-            }
+            assertTranscript(transcript, team.roles(), List.of(expected));
             assertThat(choice.get("text").asText()).isEqualTo(expected[team.size() - 1].actionText());
 
             JsonNode chat = post(server.uri(), "/v1/chat/completions",
@@ -138,12 +142,7 @@ class TeamServeTest {
             for (var f : answers) {
                 JsonNode choice = f.get().at("/choices/0");
                 JsonNode transcript = choice.get("marft_transcript");
-                assertThat(transcript).hasSize(team.size());
-                for (int i = 0; i < team.size(); i++) {
-                    assertThat(transcript.get(i).get("role").asText()).isEqualTo(team.agent(i).role());
-                    assertThat(transcript.get(i).get("action").asText()).isEqualTo(expected[i].actionText());
-                    assertThat(Json.MAPPER.convertValue(transcript.get(i).get("token_ids"), int[].class)).isEqualTo(expected[i].actionTokens());
-                }
+                assertTranscript(transcript, team.roles(), List.of(expected));
                 assertThat(choice.get("text").asText()).isEqualTo(expected[1].actionText());
             }
             assertThat(expected[0].actionTokens()).isNotEmpty();
@@ -196,11 +195,7 @@ class TeamServeTest {
                         acted.add(expected[k][i]);
                         completionTokens += expected[k][i].actionTokens().length;
                     }
-                assertThat(transcript.findValuesAsText("role")).isEqualTo(roles);
-                for (int j = 0; j < acted.size(); j++) {
-                    assertThat(transcript.get(j).get("action").asText()).isEqualTo(acted.get(j).actionText());
-                    assertThat(Json.MAPPER.convertValue(transcript.get(j).get("token_ids"), int[].class)).isEqualTo(acted.get(j).actionTokens());
-                }
+                assertTranscript(transcript, roles, acted);
                 if (expected[k][1] == null) soloRoutes++;
             }
             assertThat(response.at("/usage/completion_tokens").asInt()).isEqualTo(completionTokens);
