@@ -278,7 +278,8 @@ final class Kernels {
 
     /**
      * out[oOff + t] = Σ_s w[s] · v[vOff + s·d + t] for t < d over slots s < n (attention's weighted values):
-     * four vectors of the head's dimensions accumulate in registers over the slots, in slot order.
+     * four (then two, one) vectors of the head's dimensions accumulate in registers over the slots, in slot
+     * order; every sum is the same chain of fused multiply-adds in the vector parts and the scalar tail.
      */
     static void weightedSum(float[] w, int n, float[] v, int vOff, int d, float[] out, int oOff) {
         int block = 4 * LANES, t = 0;
@@ -296,6 +297,23 @@ final class Kernels {
             a1.intoArray(out, oOff + t + LANES);
             a2.intoArray(out, oOff + t + 2 * LANES);
             a3.intoArray(out, oOff + t + 3 * LANES);
+        }
+        // what is left in vectors too (head_dim 32 with 16 lanes is all of it: scalar, half a decode step went here)
+        for (; t + 2 * LANES <= d; t += 2 * LANES) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0;
+            for (int s = 0; s < n; s++) {
+                FloatVector ws = FloatVector.broadcast(S, w[s]);
+                int at = vOff + s * d + t;
+                a0 = FloatVector.fromArray(S, v, at).fma(ws, a0);
+                a1 = FloatVector.fromArray(S, v, at + LANES).fma(ws, a1);
+            }
+            a0.intoArray(out, oOff + t);
+            a1.intoArray(out, oOff + t + LANES);
+        }
+        for (; t + LANES <= d; t += LANES) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int s = 0; s < n; s++) a0 = FloatVector.fromArray(S, v, vOff + s * d + t).fma(FloatVector.broadcast(S, w[s]), a0);
+            a0.intoArray(out, oOff + t);
         }
         for (; t < d; t++) {
             float acc = 0;
