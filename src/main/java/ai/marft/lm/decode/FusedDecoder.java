@@ -25,11 +25,22 @@ public final class FusedDecoder implements AutoCloseable {
     public static final int CHUNK = 64;
     /** Below this many multiply-adds a product runs on the calling thread (a dispatch costs a few µs). */
     private static final long PARALLEL_MACS = 1L << 18;
+    /**
+     * A weight of at most this many bytes gets a transposed heap copy, and its products run on
+     * {@link Kernels#matmulT} at every batch size (larger ones on {@link Kernels#matmul}, read in place).
+     * Why this bound: in a one-thread probe (2026-12-02, AVX-512, 16 lanes) the transposed kernel was
+     * 1.2-1.9x as fast at one row and 2.4-5.6x at 16 rows on the embedded model's weights (64-352 KB,
+     * in 128 and 352), but 0.6-0.8x at one row on weights of 1-16 MB with in ≥ 256, where the lane sums
+     * are a small part and the strided reads of the copy leave the cache.
+     */
+    static final long TRANSPOSED_MAX_BYTES = 512L << 10;
 
     final DecodeWeights w;
     final ModelConfig c;
     final int hidden, qd, kd, qkvWidth, inter, vocab, headDim, heads, kvHeads, groups;
     private final float[] invFreq;
+    private final float[][][] layerT;   // per layer: transposed heap copies of q|k|v, o, gate|up, down (null: that weight is too large)
+    private final float[] lmHeadT;      // null: too large
     private Workers workers = new Workers(1);
     private final AtomicReference<Session> spare = new AtomicReference<>();
 
@@ -48,6 +59,18 @@ public final class FusedDecoder implements AutoCloseable {
         vocab = c.vocabSize();
         invFreq = new float[headDim / 2];
         for (int i = 0; i < headDim / 2; i++) invFreq[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / headDim));
+        layerT = new float[c.layers()][][];
+        for (int l = 0; l < c.layers(); l++) {
+            DecodeWeights.Layer lw = w.layers()[l];
+            layerT[l] = new float[][]{transposed(lw.qkv(), qkvWidth, hidden), transposed(lw.o(), hidden, qd),
+                    transposed(lw.gateUp(), 2 * inter, hidden), transposed(lw.down(), hidden, inter)};
+        }
+        lmHeadT = transposed(w.lmHead(), vocab, hidden);
+    }
+
+    /** W [out, in]'s transposed heap copy when W takes at most {@link #TRANSPOSED_MAX_BYTES}, else null. */
+    private static float[] transposed(MemorySegment w, int out, int in) {
+        return (long) out * in * Float.BYTES <= TRANSPOSED_MAX_BYTES ? Kernels.transpose(w, out, in) : null;
     }
 
     /** log Σ_i e^z[i] for i &lt; n, given z's largest value {@code max} (the kernels' vector exp; tmp holds n floats). */
@@ -168,7 +191,7 @@ public final class FusedDecoder implements AutoCloseable {
 
         /** logits[outOff + r·vocab + v] for rows r < count of {@code hiddenRows} [count, hidden] (the LM head, split over the threads). */
         public void logits(float[] hiddenRows, int hOff, int count, float[] logits, int outOff) {
-            matmul(w.lmHead(), hidden, hiddenRows, hOff, count, logits, outOff, vocab, vocab);
+            matmul(w.lmHead(), lmHeadT, hidden, hiddenRows, hOff, count, logits, outOff, vocab, vocab);
         }
 
         private void ensureScores() {
@@ -181,9 +204,10 @@ public final class FusedDecoder implements AutoCloseable {
 
         private void layer(int l) {
             DecodeWeights.Layer lw = w.layers()[l];
+            float[][] t = layerT[l];
             double eps = c.rmsNormEps();
             for (int i = 0; i < n; i++) Kernels.rmsNorm(x, i * hidden, lw.inNorm(), h, i * hidden, hidden, eps);
-            matmul(lw.qkv(), hidden, h, 0, n, qkv, 0, qkvWidth, qkvWidth);
+            matmul(lw.qkv(), t[0], hidden, h, 0, n, qkv, 0, qkvWidth, qkvWidth);
             for (int i = 0; i < n; i++) {
                 int at = i * qkvWidth, k = lora.adapterOf(row[i]);
                 if (lw.qkvBias() != null) Kernels.addBias(qkv, at, lw.qkvBias(), qkvWidth);
@@ -199,21 +223,21 @@ public final class FusedDecoder implements AutoCloseable {
             for (int i = 0; i < n; i++) macs += (long) (pos[i] + 1) * qd * 2;
             if (macs >= PARALLEL_MACS) workers.run(attention);
             else attention.run(0, 1, 0);
-            matmul(lw.o(), qd, ctx, 0, n, out, 0, hidden, hidden);
+            matmul(lw.o(), t[1], qd, ctx, 0, n, out, 0, hidden, hidden);
             for (int i = 0; i < n; i++) {
                 if (lw.oBias() != null) Kernels.addBias(out, i * hidden, lw.oBias(), hidden);
                 lora.apply(lora.adapterOf(row[i]), l, LoraTarget.O, ctx, i * qd, qd, out, i * hidden, hidden, loraTmp, lanes[0]);
                 Kernels.axpy(1f, out, i * hidden, x, i * hidden, hidden);
                 Kernels.rmsNorm(x, i * hidden, lw.postNorm(), h, i * hidden, hidden, eps);
             }
-            matmul(lw.gateUp(), hidden, h, 0, n, gateUp, 0, 2 * inter, 2 * inter);
+            matmul(lw.gateUp(), t[2], hidden, h, 0, n, gateUp, 0, 2 * inter, 2 * inter);
             for (int i = 0; i < n; i++) {
                 int k = lora.adapterOf(row[i]), at = i * 2 * inter;
                 lora.apply(k, l, LoraTarget.GATE, h, i * hidden, hidden, gateUp, at, inter, loraTmp, lanes[0]);
                 lora.apply(k, l, LoraTarget.UP, h, i * hidden, hidden, gateUp, at + inter, inter, loraTmp, lanes[0]);
                 Kernels.swiglu(gateUp, at, act, i * inter, inter);
             }
-            matmul(lw.down(), inter, act, 0, n, out, 0, hidden, hidden);
+            matmul(lw.down(), t[3], inter, act, 0, n, out, 0, hidden, hidden);
             for (int i = 0; i < n; i++) {
                 lora.apply(lora.adapterOf(row[i]), l, LoraTarget.DOWN, act, i * inter, inter, out, i * hidden, hidden, loraTmp, lanes[0]);
                 Kernels.axpy(1f, out, i * hidden, x, i * hidden, hidden);
@@ -267,25 +291,29 @@ public final class FusedDecoder implements AutoCloseable {
             Kernels.weightedSum(sc, p + 1, v, base, headDim, ctx, o);
         }
 
-        private void matmul(MemorySegment wt, int in, float[] xs, int xOff, int count, float[] y, int yOff, int yStride, int outRows) {
+        /** y = xs · Wᵀ for {@code count} rows, over W's transposed copy wT when it has one (null: none). */
+        private void matmul(MemorySegment wt, float[] wT, int in, float[] xs, int xOff, int count, float[] y, int yOff, int yStride, int outRows) {
             if ((long) outRows * in * count < PARALLEL_MACS || workers.threads() == 1) {
-                Kernels.matmul(wt, in, xs, xOff, count, y, yOff, yStride, 0, outRows, lanes[0]);
+                if (wT != null) Kernels.matmulT(wT, in, outRows, xs, xOff, count, y, yOff, yStride, 0, outRows);
+                else Kernels.matmul(wt, in, xs, xOff, count, y, yOff, yStride, 0, outRows, lanes[0]);
                 return;
             }
-            matmul.set(wt, in, xs, xOff, count, y, yOff, yStride, outRows, lanes);
+            matmul.set(wt, wT, in, xs, xOff, count, y, yOff, yStride, outRows, lanes);
             workers.run(matmul);
         }
 
         /** One product shared by the team in chunks of whole four-row blocks of outputs (fields set per call: no allocation). */
         private static final class MatmulTask implements Workers.Parts {
             MemorySegment w;
+            float[] wT;
             int in, xOff, rows, yOff, yStride, out;
             float[] x, y;
             float[][] lanes;
 
-            void set(MemorySegment w, int in, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int out, float[][] lanes) {
+            void set(MemorySegment w, float[] wT, int in, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int out, float[][] lanes) {
                 this.lanes = lanes;
                 this.w = w;
+                this.wT = wT;
                 this.in = in;
                 this.x = x;
                 this.xOff = xOff;
@@ -298,7 +326,9 @@ public final class FusedDecoder implements AutoCloseable {
 
             @Override
             public void run(int chunk, int chunks, int worker) {
-                Kernels.matmul(w, in, x, xOff, rows, y, yOff, yStride, Workers.from(chunk, chunks, out, 4), Workers.from(chunk + 1, chunks, out, 4), lanes[worker]);
+                int from = Workers.from(chunk, chunks, out, 4), to = Workers.from(chunk + 1, chunks, out, 4);
+                if (wT != null) Kernels.matmulT(wT, in, out, x, xOff, rows, y, yOff, yStride, from, to);
+                else Kernels.matmul(w, in, x, xOff, rows, y, yOff, yStride, from, to, lanes[worker]);
             }
         }
 

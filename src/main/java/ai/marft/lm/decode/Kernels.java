@@ -62,6 +62,112 @@ final class Kernels {
             for (int r = 0; r < rows; r++) y[yOff + r * yStride + o] = dot(w, (long) o * in, x, xOff + r * in, in, lanes);
     }
 
+    /**
+     * The same product as {@link #matmul} over a transposed heap copy wT [in, out] of a small W: four
+     * activation rows times four vectors of outputs per pass (sixteen independent accumulators, each weight
+     * vector loaded feeding four FMAs, each broadcast activation four), then one row times four vectors
+     * (four independent chains, so a single row does not wait on one FMA's latency). No lane sums: with
+     * {@code in} = 128 (the embedded model) {@link #matmul}'s four-by-three block spends about as long
+     * summing its twelve accumulators' lanes as multiplying. Why it exists: measured faster than
+     * {@link #matmul} on small weights at one row and at sixteen, and the embedded model's decode with it
+     * (docs/engine.md, 2026-12-02); see {@code FusedDecoder.TRANSPOSED_MAX_BYTES} for where it is slower.
+     * Each output is one chain of fused multiply-adds over i = 0, 1, ... (vector lanes and scalar tail
+     * alike), so its number depends neither on the rows nor on the output range a pass covers.
+     */
+    static void matmulT(float[] wt, int in, int out, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int o0, int o1) {
+        int block = 4 * LANES, o = o0;
+        for (; o + block <= o1; o += block) {
+            int r = 0;
+            for (; r + 4 <= rows; r += 4) tFourByFour(wt, in, out, x, xOff + r * in, y, yOff + r * yStride + o, yStride, o);
+            for (; r < rows; r++) tOneByFour(wt, in, out, x, xOff + r * in, y, yOff + r * yStride + o, o);
+        }
+        for (; o + LANES <= o1; o += LANES)
+            for (int r = 0; r < rows; r++) tOneByOne(wt, in, out, x, xOff + r * in, y, yOff + r * yStride + o, o);
+        for (; o < o1; o++)
+            for (int r = 0; r < rows; r++) {
+                float acc = 0;
+                for (int i = 0, xa = xOff + r * in; i < in; i++) acc = Math.fma(wt[i * out + o], x[xa + i], acc);
+                y[yOff + r * yStride + o] = acc;
+            }
+    }
+
+    private static void tFourByFour(float[] wt, int in, int out, float[] x, int xa, float[] y, int ya, int yStride, int o) {
+        int n = LANES, xb = xa + in, xc = xb + in, xd = xc + in;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, d0 = a0, d1 = a0, d2 = a0, d3 = a0;
+        for (int i = 0, at = o; i < in; i++, at += out) {
+            FloatVector w0 = FloatVector.fromArray(S, wt, at), w1 = FloatVector.fromArray(S, wt, at + n);
+            FloatVector w2 = FloatVector.fromArray(S, wt, at + 2 * n), w3 = FloatVector.fromArray(S, wt, at + 3 * n);
+            FloatVector v = FloatVector.broadcast(S, x[xa + i]);
+            a0 = w0.fma(v, a0);
+            a1 = w1.fma(v, a1);
+            a2 = w2.fma(v, a2);
+            a3 = w3.fma(v, a3);
+            v = FloatVector.broadcast(S, x[xb + i]);
+            b0 = w0.fma(v, b0);
+            b1 = w1.fma(v, b1);
+            b2 = w2.fma(v, b2);
+            b3 = w3.fma(v, b3);
+            v = FloatVector.broadcast(S, x[xc + i]);
+            c0 = w0.fma(v, c0);
+            c1 = w1.fma(v, c1);
+            c2 = w2.fma(v, c2);
+            c3 = w3.fma(v, c3);
+            v = FloatVector.broadcast(S, x[xd + i]);
+            d0 = w0.fma(v, d0);
+            d1 = w1.fma(v, d1);
+            d2 = w2.fma(v, d2);
+            d3 = w3.fma(v, d3);
+        }
+        a0.intoArray(y, ya);
+        a1.intoArray(y, ya + n);
+        a2.intoArray(y, ya + 2 * n);
+        a3.intoArray(y, ya + 3 * n);
+        int yb = ya + yStride, yc = yb + yStride, yd = yc + yStride;
+        b0.intoArray(y, yb);
+        b1.intoArray(y, yb + n);
+        b2.intoArray(y, yb + 2 * n);
+        b3.intoArray(y, yb + 3 * n);
+        c0.intoArray(y, yc);
+        c1.intoArray(y, yc + n);
+        c2.intoArray(y, yc + 2 * n);
+        c3.intoArray(y, yc + 3 * n);
+        d0.intoArray(y, yd);
+        d1.intoArray(y, yd + n);
+        d2.intoArray(y, yd + 2 * n);
+        d3.intoArray(y, yd + 3 * n);
+    }
+
+    private static void tOneByFour(float[] wt, int in, int out, float[] x, int xa, float[] y, int ya, int o) {
+        int n = LANES;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+        for (int i = 0, at = o; i < in; i++, at += out) {
+            FloatVector v = FloatVector.broadcast(S, x[xa + i]);
+            a0 = FloatVector.fromArray(S, wt, at).fma(v, a0);
+            a1 = FloatVector.fromArray(S, wt, at + n).fma(v, a1);
+            a2 = FloatVector.fromArray(S, wt, at + 2 * n).fma(v, a2);
+            a3 = FloatVector.fromArray(S, wt, at + 3 * n).fma(v, a3);
+        }
+        a0.intoArray(y, ya);
+        a1.intoArray(y, ya + n);
+        a2.intoArray(y, ya + 2 * n);
+        a3.intoArray(y, ya + 3 * n);
+    }
+
+    private static void tOneByOne(float[] wt, int in, int out, float[] x, int xa, float[] y, int ya, int o) {
+        FloatVector a0 = FloatVector.zero(S);
+        for (int i = 0, at = o; i < in; i++, at += out) a0 = FloatVector.fromArray(S, wt, at).fma(FloatVector.broadcast(S, x[xa + i]), a0);
+        a0.intoArray(y, ya);
+    }
+
+    /** wT [in, out] = the transpose of a float32 segment W [out, in] (row-major, little-endian), on the heap. */
+    static float[] transpose(MemorySegment w, int out, int in) {
+        float[] t = new float[Math.multiplyExact(out, in)];
+        for (int o = 0; o < out; o++)
+            for (int i = 0; i < in; i++) t[i * out + o] = at(w, (long) o * in * Float.BYTES, i);
+        return t;
+    }
+
     /** Four weight rows times three activation rows: twelve accumulators, seven loads per twelve FMAs. */
     private static void fourByThree(MemorySegment w, int in, float[] x, int xa, float[] y, int ya, int yStride, int o, float[] lanes) {
         long stride = (long) in * Float.BYTES, r0 = o * stride, r1 = r0 + stride, r2 = r1 + stride, r3 = r2 + stride;
@@ -278,7 +384,8 @@ final class Kernels {
 
     /**
      * out[oOff + t] = Σ_s w[s] · v[vOff + s·d + t] for t < d over slots s < n (attention's weighted values):
-     * four vectors of the head's dimensions accumulate in registers over the slots, in slot order.
+     * four (then two, one) vectors of the head's dimensions accumulate in registers over the slots, in slot
+     * order; every sum is the same chain of fused multiply-adds in the vector parts and the scalar tail.
      */
     static void weightedSum(float[] w, int n, float[] v, int vOff, int d, float[] out, int oOff) {
         int block = 4 * LANES, t = 0;
@@ -296,6 +403,23 @@ final class Kernels {
             a1.intoArray(out, oOff + t + LANES);
             a2.intoArray(out, oOff + t + 2 * LANES);
             a3.intoArray(out, oOff + t + 3 * LANES);
+        }
+        // what is left in vectors too (head_dim 32 with 16 lanes is all of it: scalar, half a decode step went here)
+        for (; t + 2 * LANES <= d; t += 2 * LANES) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0;
+            for (int s = 0; s < n; s++) {
+                FloatVector ws = FloatVector.broadcast(S, w[s]);
+                int at = vOff + s * d + t;
+                a0 = FloatVector.fromArray(S, v, at).fma(ws, a0);
+                a1 = FloatVector.fromArray(S, v, at + LANES).fma(ws, a1);
+            }
+            a0.intoArray(out, oOff + t);
+            a1.intoArray(out, oOff + t + LANES);
+        }
+        for (; t + LANES <= d; t += LANES) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int s = 0; s < n; s++) a0 = FloatVector.fromArray(S, v, vOff + s * d + t).fma(FloatVector.broadcast(S, w[s]), a0);
+            a0.intoArray(out, oOff + t);
         }
         for (; t < d; t++) {
             float acc = 0;

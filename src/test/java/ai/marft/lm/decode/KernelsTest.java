@@ -2,9 +2,15 @@ package ai.marft.lm.decode;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.Random;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The kernels' exp against Math.exp in float64, over the range softmax and SiLU use. */
+/** The kernels' exp against Math.exp in float64, over the range softmax and SiLU use; the products against float64. */
 class KernelsTest {
     @Test
     void expIsWithinTwoUlpOfTheTrueValue() {
@@ -25,5 +31,34 @@ class KernelsTest {
         for (int i = 0; i < 4; i++) assertThat((double) y[i]).isCloseTo(Math.exp(0.25 - x[i]), org.assertj.core.api.Assertions.withinPercentage(1e-4));
         assertThat(y[4]).isPositive().isLessThan(1e-37f);   // e^-999.75 clamped to e^-87.3
         assertThat(y[5]).isFinite().isGreaterThan(1e38f);   // e^1000.25 clamped to e^88.3
+    }
+
+    /**
+     * The transposed product against float64 and against the in-place one, for row counts and output
+     * ranges that use every block and tail (out 83 = five vectors of 16 and 3 scalars; 7 rows = 4 + 3); a
+     * row's numbers are the same bits whatever the other rows and the output range of the pass.
+     */
+    @Test
+    void transposedProductMatchesFloat64AndDoesNotDependOnTheBatch() {
+        int out = 83, in = 37, rows = 7;
+        Random r = new Random(3);
+        MemorySegment w = Arena.ofAuto().allocate((long) out * in * Float.BYTES);
+        var le = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+        for (int k = 0; k < out * in; k++) w.setAtIndex(le, k, (float) r.nextGaussian());
+        float[] x = new float[rows * in];
+        for (int k = 0; k < x.length; k++) x[k] = (float) r.nextGaussian();
+        float[] wt = Kernels.transpose(w, out, in), y = new float[rows * out], yRow = new float[rows * out], yIn = new float[rows * out];
+        Kernels.matmulT(wt, in, out, x, 0, rows, y, 0, out, 0, out);
+        Kernels.matmul(w, in, x, 0, rows, yIn, 0, out, 0, out, new float[Kernels.SCRATCH]);
+        for (int b = 0; b < rows; b++) Kernels.matmulT(wt, in, out, x, b * in, 1, yRow, b * out, out, 0, 40); // one row at a time, in two ranges
+        for (int b = 0; b < rows; b++) Kernels.matmulT(wt, in, out, x, b * in, 1, yRow, b * out, out, 40, out);
+        assertThat(yRow).isEqualTo(y);
+        for (int b = 0; b < rows; b++)
+            for (int o = 0; o < out; o++) {
+                double ref = 0;
+                for (int i = 0; i < in; i++) ref += (double) Kernels.get(w, (long) o * in + i) * x[b * in + i];
+                assertThat((double) y[b * out + o]).as("row %d output %d", b, o).isCloseTo(ref, org.assertj.core.api.Assertions.within(1e-5));
+                assertThat(y[b * out + o]).isCloseTo(yIn[b * out + o], org.assertj.core.api.Assertions.within(1e-5f));
+            }
     }
 }
