@@ -41,6 +41,15 @@ public final class FusedDecoder implements AutoCloseable {
     private final float[] invFreq;
     private final float[][][] layerT;   // per layer: transposed heap copies of q|k|v, o, gate|up, down (null: that weight is too large)
     private final float[] lmHeadT;      // null: too large
+    /**
+     * Every weight has a transposed copy (a model of a few MB, like the embedded one): such a model
+     * decodes on one thread whatever the session asks. Measured (2026-12-02, `marft bench engine --model
+     * models/tiny-arith --decode-only`, a host with about one core busy from outside): once its products
+     * ran on the transposed kernel, the thread team made batch-16 decode 0.64-0.89x of one thread (the
+     * prefill chunks still split, and a helper descheduled mid-chunk stalls the step), while one worker at
+     * either thread count measured 1.01-1.03x.
+     */
+    private final boolean allTransposed;
     private Workers workers = new Workers(1);
     private final AtomicReference<Session> spare = new AtomicReference<>();
 
@@ -66,6 +75,9 @@ public final class FusedDecoder implements AutoCloseable {
                     transposed(lw.gateUp(), 2 * inter, hidden), transposed(lw.down(), hidden, inter)};
         }
         lmHeadT = transposed(w.lmHead(), vocab, hidden);
+        boolean all = lmHeadT != null;
+        for (float[][] t : layerT) for (float[] m : t) all &= m != null;
+        allTransposed = all;
     }
 
     /** W [out, in]'s transposed heap copy when W takes at most {@link #TRANSPOSED_MAX_BYTES}, else null. */
@@ -93,6 +105,7 @@ public final class FusedDecoder implements AutoCloseable {
      * allocation per call once warm). Close it to hand the buffers back.
      */
     public synchronized Session open(int rows, int capacity, RowLora lora, int threads) {
+        if (allTransposed) threads = 1; // a small model: see allTransposed
         if (threads != workers.threads()) {
             workers.close();
             workers = new Workers(threads);
