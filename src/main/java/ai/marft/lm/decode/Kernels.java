@@ -91,6 +91,7 @@ final class Kernels {
             }
     }
 
+    /** Rows xa..xd (four, {@code in} apart) times four output vectors: sixteen accumulators written out by hand so they stay in registers (arrays of vectors would not). */
     private static void tFourByFour(float[] wt, int in, int out, float[] x, int xa, float[] y, int ya, int yStride, int o) {
         int n = LANES, xb = xa + in, xc = xb + in, xd = xc + in;
         FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
