@@ -40,8 +40,7 @@ public final class Appo implements Algorithm {
         this.sampling = Algorithm.samplingParams(cfg);
         this.norm = LogprobNorm.parse(cfg.normalizationMode);
         this.ppo = new PpoUpdate(params, cfg);
-        this.shares = new boolean[params.engines().agents()];
-        for (int i = 0; i < shares.length; i++) shares[i] = params.engines().sharesCriticTokenizer(i);
+        this.shares = params.engines().sharingCriticTokenizer();
     }
 
     @Override

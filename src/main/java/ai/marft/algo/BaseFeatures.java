@@ -45,9 +45,9 @@ final class BaseFeatures {
      */
     static Pass lastPromptToken(LmEngine engine, NDManager m, List<int[]> prompts, List<int[]> actions, SamplingParams logprobsUnder) {
         List<int[]> read = logprobsUnder == null ? Collections.nCopies(prompts.size(), new int[0]) : actions;
-        return chunked(engine, prompts, read, false, logprobsUnder, (f, rows) -> {
+        return chunked(engine, prompts, read, false, logprobsUnder, (f, from, to) -> {
             NDArray h = f.promptHidden(m); // [b, H]
-            return h.reshape(rows, 1, h.getShape().get(1));
+            return h.reshape(to - from, 1, h.getShape().get(1));
         });
     }
 
@@ -57,7 +57,7 @@ final class BaseFeatures {
      * log-probs of those tokens.
      */
     static Pass actionPositions(LmEngine engine, NDManager m, List<int[]> prompts, List<int[]> actions, int width, SamplingParams logprobsUnder) {
-        return chunked(engine, prompts, actions, true, logprobsUnder, (f, rows) -> f.actionHidden(m, width));
+        return chunked(engine, prompts, actions, true, logprobsUnder, (f, from, to) -> f.actionHidden(m, width));
     }
 
     /**
@@ -70,37 +70,38 @@ final class BaseFeatures {
     static Pass alignedPositions(LmEngine engine, NDManager m, List<TokenAlignment.Row> rows, int width, SamplingParams logprobsUnder) {
         List<int[]> prompts = rows.stream().map(TokenAlignment.Row::criticPrompt).toList();
         List<int[]> actions = rows.stream().map(TokenAlignment.Row::criticAction).toList();
-        NDList parts = new NDList();
-        float[][] lps = logprobsUnder == null ? null : new float[rows.size()][];
-        for (int s = 0; s < rows.size(); s += CHUNK_ROWS) {
-            int e = Math.min(rows.size(), s + CHUNK_ROWS);
-            BaseForward f = engine.baseForward(prompts.subList(s, e), actions.subList(s, e), true, logprobsUnder);
+        Pass pass = chunked(engine, prompts, actions, true, logprobsUnder, (f, from, to) -> {
             int h = f.promptHidden()[0].length;
-            float[] flat = new float[(e - s) * width * h];
-            for (int b = 0; b < e - s; b++) {
-                int[] pos = rows.get(s + b).positions();
+            float[] flat = new float[(to - from) * width * h];
+            for (int b = 0; b < to - from; b++) {
+                int[] pos = rows.get(from + b).positions();
                 float[][] states = f.actionHidden()[b];
                 for (int j = 0; j < pos.length; j++) {
                     float[] state = pos[j] == 0 && states.length == 0 ? f.promptHidden()[b] : states[pos[j]];
                     System.arraycopy(state, 0, flat, (b * width + j) * h, h);
                 }
             }
-            parts.add(Owned.of(m.create(flat, new Shape(e - s, width, h))));
-            if (lps != null)
-                for (int b = 0; b < e - s; b++) lps[s + b] = rows.get(s + b).ownIds() ? f.actionLogprobs()[b] : null;
-        }
-        return new Pass(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts), lps);
+            return Owned.of(m.create(flat, new Shape(to - from, width, h)));
+        });
+        if (pass.baseLogprobs() != null) // the critic's ids of another tokenizer's action: no log-probs of the agent's tokens
+            for (int d = 0; d < rows.size(); d++) if (!rows.get(d).ownIds()) pass.baseLogprobs()[d] = null;
+        return pass;
     }
 
-    /** The base's forward chunk by chunk; {@code features} turns one chunk's forward of {@code rows} rows into its features. */
+    /** One chunk's features: the forward {@code f} of rows [from, to). */
+    private interface ChunkFeatures {
+        NDArray of(BaseForward f, int from, int to);
+    }
+
+    /** The base's forward chunk by chunk; {@code features} turns each chunk's forward into its features. */
     private static Pass chunked(LmEngine engine, List<int[]> prompts, List<int[]> actions, boolean withActionHidden, SamplingParams logprobsUnder,
-                                java.util.function.BiFunction<BaseForward, Integer, NDArray> features) {
+                                ChunkFeatures features) {
         NDList parts = new NDList();
         float[][] lps = logprobsUnder == null ? null : new float[prompts.size()][];
         for (int s = 0; s < prompts.size(); s += CHUNK_ROWS) {
             int e = Math.min(prompts.size(), s + CHUNK_ROWS);
             BaseForward f = engine.baseForward(prompts.subList(s, e), actions.subList(s, e), withActionHidden, logprobsUnder);
-            parts.add(features.apply(f, e - s));
+            parts.add(features.of(f, s, e));
             if (lps != null) System.arraycopy(f.actionLogprobs(), 0, lps, s, e - s);
         }
         return new Pass(parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts), lps);

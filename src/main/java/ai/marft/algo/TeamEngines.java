@@ -152,6 +152,13 @@ public final class TeamEngines implements AutoCloseable {
         return true;
     }
 
+    /** {@link #sharesCriticTokenizer} of every agent, acting order. */
+    public boolean[] sharingCriticTokenizer() {
+        boolean[] out = new boolean[agents()];
+        for (int i = 0; i < out.length; i++) out[i] = sharesCriticTokenizer(i);
+        return out;
+    }
+
     private static boolean sameBytes(Path x, Path y) {
         try {
             boolean ex = Files.exists(x), ey = Files.exists(y);

@@ -38,8 +38,7 @@ public final class Tppo implements Algorithm {
         this.params = params;
         this.cfg = cfg;
         this.ppo = new PpoUpdate(params, cfg);
-        this.shares = new boolean[params.engines().agents()];
-        for (int i = 0; i < shares.length; i++) shares[i] = params.engines().sharesCriticTokenizer(i);
+        this.shares = params.engines().sharingCriticTokenizer();
     }
 
     @Override

@@ -76,11 +76,6 @@ final class TeamBases implements AutoCloseable {
         return new AgentGenerators(g, g.getFirst());
     }
 
-    /** The other bases' folders, in order of first appearance. */
-    List<Path> folders() {
-        return List.copyOf(bases.keySet());
-    }
-
     @Override
     public void close() {
         for (Base b : bases.values()) {
