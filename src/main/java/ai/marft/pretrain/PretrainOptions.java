@@ -60,7 +60,7 @@ public record PretrainOptions(long seed, int steps, double maxMinutes, int hidde
 
     /** The shipped recipe (README "The embedded model"). */
     public static PretrainOptions defaults(long seed) {
-        return new PretrainOptions(seed, 4800, 0, 128, 4, 4, 352, 384, 2048, 3e-3, 100, 0.01,
+        return new PretrainOptions(seed, 9600, 0, 128, 4, 4, 352, 384, 2048, 3e-3, 100, 0.01,
                 0.25, 0.4, 0.15, 0.25, 0.4, false, 3, HELD_OUT_SEED, 500);
     }
 
