@@ -1,7 +1,6 @@
 package ai.marft.cli;
 
 import ai.marft.jobs.Demo;
-import ai.marft.train.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,9 +32,8 @@ public final class DemoCommand implements Runnable {
     @Override
     public void run() {
         threads.apply(Math.min(2, Runtime.getRuntime().availableProcessors()));
-        Path dir = out != null ? out : RunFolder.fresh(Path.of("runs/demo"));
-        Demo.Result r = Demo.run(config, dir, minutes, heldOut, overwrite, seed, System.err);
+        Demo.Result r = Demo.run(config, out != null ? out : Path.of("runs/demo"), minutes, heldOut, overwrite, seed, out == null, System.err);
         System.out.print(r.table());
-        System.err.println("marft demo: final checkpoint " + r.checkpoint() + ", report " + dir.resolve("report.html"));
+        System.err.println("marft demo: final checkpoint " + r.checkpoint() + ", report " + r.report().resolveSibling("report.html"));
     }
 }

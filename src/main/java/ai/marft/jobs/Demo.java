@@ -77,21 +77,25 @@ public final class Demo {
      * @param minutes    training budget in minutes (wall clock)
      * @param heldOut    number of problems in each held-out set
      * @param seed       the run's seed, or null for the config's
+     * @param nextFree   {@code out} is the default folder: use the first of it, out-2, out-3, ... not yet
+     *                   there ({@link RunFolder#claimNew}) instead of refusing one that holds a run
      */
-    public static Result run(Path configFile, Path out, double minutes, int heldOut, boolean overwrite, Long seed, PrintStream log) {
-        Path trainFile = out.resolve("data/train.json"), heldFile = out.resolve("data/heldout.json");
-        List<String> overrides = new ArrayList<>(List.of("--run_dir", out.toString(), "--dataset_path", trainFile.toString(),
-                "--eval_dataset_path", heldFile.toString(), "--overwrite", String.valueOf(overwrite)));
-        if (seed != null) overrides.addAll(List.of("--seed", seed.toString()));
-        TrainConfig cfg = TrainConfigLoader.load(configFile, overrides);
-        if (RunFolder.hasRun(out) && !overwrite)
+    public static Result run(Path configFile, Path out, double minutes, int heldOut, boolean overwrite, Long seed, boolean nextFree,
+                             PrintStream log) {
+        TrainConfig cfg = config(configFile, out, overwrite, seed);
+        if (!nextFree && RunFolder.hasRun(out) && !overwrite)
             throw new InputError("output folder " + out + " already holds a run: choose another --out, or pass --overwrite to replace it");
         if (!(heldOut >= 1)) throw new InputError("--heldout must be at least 1, got " + heldOut);
         if (!(minutes > 0)) throw new InputError("--minutes must be positive, got " + minutes);
         Path model = Path.of(cfg.modelNameOrPath);
         if (!Files.isRegularFile(model.resolve("config.json")))
             throw new InputError("the embedded model " + model + " is missing (it is made by `marft pretrain --out models/tiny-arith --seed 1`): cannot run the demo");
-        RunFolder.requireWritable(out, "output folder"); // creates it: only once every input is known good
+        if (nextFree) {
+            out = RunFolder.claimNew(out); // creates it: only once every input is known good
+            cfg = config(configFile, out, overwrite, seed);
+        }
+        RunFolder.requireWritable(out, "output folder");
+        Path trainFile = out.resolve("data/train.json"), heldFile = out.resolve("data/heldout.json");
         Split split = split(heldOut);
         List<Problem> train = split.train(), held = split.heldOut(), mix = split.mix();
         write(trainFile, train);
@@ -128,6 +132,14 @@ public final class Demo {
             writeReport(r, cfg, configFile);
             return r;
         }
+    }
+
+    /** The demo's settings: the config file with the run folder, its data files and the seed put in. */
+    private static TrainConfig config(Path configFile, Path out, boolean overwrite, Long seed) {
+        List<String> overrides = new ArrayList<>(List.of("--run_dir", out.toString(), "--dataset_path", out.resolve("data/train.json").toString(),
+                "--eval_dataset_path", out.resolve("data/heldout.json").toString(), "--overwrite", String.valueOf(overwrite)));
+        if (seed != null) overrides.addAll(List.of("--seed", seed.toString()));
+        return TrainConfigLoader.load(configFile, overrides);
     }
 
     private static BeforeAfter table(String title, EvalReport before, EvalReport after, String afterLabel) {

@@ -30,8 +30,35 @@ public final class RunFolder {
     /** {@code dir} when it holds no run, else the first of {@code dir-2}, {@code dir-3}, ... that holds none. */
     public static Path fresh(Path dir) {
         Path p = dir;
-        for (int k = 2; hasRun(p); k++) p = dir.resolveSibling(dir.getFileName() + "-" + k);
+        for (int k = 2; hasRun(p); k++) p = next(dir, k);
         return p;
+    }
+
+    /**
+     * The first of {@code dir}, {@code dir-2}, {@code dir-3}, ... that does not exist yet, created here
+     * with one atomic create: two commands started at the same moment (two demos side by side) never
+     * share a folder, which {@link #fresh} alone cannot promise (both see it empty before either
+     * writes). An existing folder is passed over even when it holds no run, because another command
+     * may have just created it. Call it once every input is known good: it creates the folder.
+     */
+    public static Path claimNew(Path dir) {
+        for (int k = 1; ; k++) {
+            Path p = k == 1 ? dir : next(dir, k);
+            if (Files.exists(p)) continue;
+            try {
+                Path parent = p.toAbsolutePath().getParent();
+                if (parent != null) Files.createDirectories(parent);
+                Files.createDirectory(p);
+                return p;
+            } catch (FileAlreadyExistsException e) { // another command took it a moment ago: try the next
+            } catch (IOException | SecurityException e) { // not creatable: requireWritable names the cause in one line
+                return p;
+            }
+        }
+    }
+
+    private static Path next(Path dir, int k) {
+        return dir.resolveSibling(dir.getFileName() + "-" + k);
     }
 
     /**
