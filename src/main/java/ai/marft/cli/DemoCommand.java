@@ -13,7 +13,7 @@ import java.nio.file.Path;
                 "fresh draws of the task's mix), train it with MARFT-A for a bounded time, measure again; print the table,",
                 "keep DIR/checkpoints/final and DIR/report.md."})
 public final class DemoCommand implements Runnable {
-    @Option(names = "--out", description = "output folder (default: runs/demo, or runs/demo-2, -3, ... when it holds an earlier run)")
+    @Option(names = "--out", description = "output folder (default: the first of runs/demo, runs/demo-2, -3, ... not there yet)")
     Path out;
     @Option(names = "--overwrite", description = "replace the run already in --out (otherwise the demo refuses to start there)")
     boolean overwrite;
