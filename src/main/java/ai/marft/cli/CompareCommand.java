@@ -33,7 +33,7 @@ public final class CompareCommand implements Runnable {
     int abatInterval;
     @Option(names = "--solo-profiles", defaultValue = "configs/arith_solo.json", description = "team of solo (default: ${DEFAULT-VALUE})")
     Path soloProfiles;
-    @Option(names = "--out", description = "output folder (default: runs/compare, or runs/compare-2, -3, ... when it holds an earlier comparison)")
+    @Option(names = "--out", description = "output folder (default: the first of runs/compare, runs/compare-2, -3, ... not there yet)")
     Path out;
     @Option(names = "--jobs", defaultValue = "1", description = "runs at once, each in a child process at one thread (default: ${DEFAULT-VALUE}: "
             + "one after another in this process)")
@@ -53,7 +53,10 @@ public final class CompareCommand implements Runnable {
             Compare.runOnly(config, o, out, runOnly, System.err);
             return;
         }
-        if (out == null) out = RunFolder.fresh(Path.of("runs/compare"));
+        if (out == null) {
+            Compare.check(config, o); // bad input stops before the folder below is created
+            out = RunFolder.claimNew(Path.of("runs/compare"));
+        }
         List<Compare.Run> runs = Compare.run(config, o, out, System.err, this::childCommand);
         System.out.print(Compare.table(runs, o));
         System.err.println("marft compare: " + out.resolve("compare.md") + ", " + out.resolve("compare.json"));

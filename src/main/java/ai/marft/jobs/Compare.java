@@ -103,6 +103,11 @@ public final class Compare {
         }
     }
 
+    /** Checks every input of a comparison (config, model, variants) without writing anything. */
+    public static void check(Path configFile, Options o) {
+        plan(configFile, o, Path.of("runs/compare"));
+    }
+
     private static Plan plan(Path configFile, Options o, Path out) {
         Path trainFile = out.resolve("data/train.json");
         TrainConfig base = TrainConfigLoader.load(configFile, List.of("--dataset_path", trainFile.toString()));

@@ -27,18 +27,11 @@ public final class RunFolder {
                 || Files.exists(dir.resolve("checkpoints"));
     }
 
-    /** {@code dir} when it holds no run, else the first of {@code dir-2}, {@code dir-3}, ... that holds none. */
-    public static Path fresh(Path dir) {
-        Path p = dir;
-        for (int k = 2; hasRun(p); k++) p = next(dir, k);
-        return p;
-    }
-
     /**
      * The first of {@code dir}, {@code dir-2}, {@code dir-3}, ... that does not exist yet, created here
      * with one atomic create: two commands started at the same moment (two demos side by side) never
-     * share a folder, which {@link #fresh} alone cannot promise (both see it empty before either
-     * writes). An existing folder is passed over even when it holds no run, because another command
+     * share a folder (a check for a run alone cannot promise that: both would see the folder empty
+     * before either writes). An existing folder is passed over even when it holds no run, because another command
      * may have just created it. Call it once every input is known good: it creates the folder.
      */
     public static Path claimNew(Path dir) {

@@ -14,20 +14,10 @@ import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** How a command picks its default output folder: never one that holds a run, never one another command just took. */
+/** How a command picks its default output folder: never one that exists, never one another command just took. */
 class RunFolderTest {
     @TempDir
     Path tmp;
-
-    @Test
-    void freshPassesOverFoldersThatHoldARun() throws Exception {
-        Path base = tmp.resolve("runs/demo");
-        assertThat(RunFolder.fresh(base)).isEqualTo(base);
-        Files.createDirectories(base.resolve("checkpoints"));
-        assertThat(RunFolder.fresh(base)).isEqualTo(tmp.resolve("runs/demo-2"));
-        Files.createDirectories(tmp.resolve("runs/demo-2"));
-        assertThat(RunFolder.fresh(base)).as("an empty folder holds no run").isEqualTo(tmp.resolve("runs/demo-2"));
-    }
 
     @Test
     void claimNewCreatesTheFirstFolderNotYetThere() {
