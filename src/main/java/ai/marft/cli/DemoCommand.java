@@ -1,6 +1,7 @@
 package ai.marft.cli;
 
 import ai.marft.jobs.Demo;
+import ai.marft.train.RunFolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,8 +33,13 @@ public final class DemoCommand implements Runnable {
     @Override
     public void run() {
         threads.apply(Math.min(2, Runtime.getRuntime().availableProcessors()));
-        Demo.Result r = Demo.run(config, out != null ? out : Path.of("runs/demo"), minutes, heldOut, overwrite, seed, out == null, System.err);
+        Path dir = out;
+        if (dir == null) {
+            Demo.check(config, minutes, heldOut, seed); // bad input stops before the folder below is created
+            dir = RunFolder.claimNew(Path.of("runs/demo"));
+        }
+        Demo.Result r = Demo.run(config, dir, minutes, heldOut, overwrite, seed, System.err);
         System.out.print(r.table());
-        System.err.println("marft demo: final checkpoint " + r.checkpoint() + ", report " + r.report().resolveSibling("report.html"));
+        System.err.println("marft demo: final checkpoint " + r.checkpoint() + ", report " + dir.resolve("report.html"));
     }
 }

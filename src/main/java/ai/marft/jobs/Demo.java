@@ -73,28 +73,25 @@ public final class Demo {
     private Demo() {}
 
     /**
+     * Checks the demo's inputs (settings, embedded model, budget, set size) without writing anything,
+     * so that a command can claim its default folder only once they are known good.
+     */
+    public static void check(Path configFile, double minutes, int heldOut, Long seed) {
+        checkInputs(config(configFile, Path.of("runs/demo"), false, seed), minutes, heldOut);
+    }
+
+    /**
      * @param configFile the demo's RL settings (configs/demo_arith.yaml)
      * @param minutes    training budget in minutes (wall clock)
      * @param heldOut    number of problems in each held-out set
      * @param seed       the run's seed, or null for the config's
-     * @param nextFree   {@code out} is the default folder: use the first of it, out-2, out-3, ... not yet
-     *                   there ({@link RunFolder#claimNew}) instead of refusing one that holds a run
      */
-    public static Result run(Path configFile, Path out, double minutes, int heldOut, boolean overwrite, Long seed, boolean nextFree,
-                             PrintStream log) {
+    public static Result run(Path configFile, Path out, double minutes, int heldOut, boolean overwrite, Long seed, PrintStream log) {
         TrainConfig cfg = config(configFile, out, overwrite, seed);
-        if (!nextFree && RunFolder.hasRun(out) && !overwrite)
+        if (RunFolder.hasRun(out) && !overwrite)
             throw new InputError("output folder " + out + " already holds a run: choose another --out, or pass --overwrite to replace it");
-        if (!(heldOut >= 1)) throw new InputError("--heldout must be at least 1, got " + heldOut);
-        if (!(minutes > 0)) throw new InputError("--minutes must be positive, got " + minutes);
-        Path model = Path.of(cfg.modelNameOrPath);
-        if (!Files.isRegularFile(model.resolve("config.json")))
-            throw new InputError("the embedded model " + model + " is missing (it is made by `marft pretrain --out models/tiny-arith --seed 1`): cannot run the demo");
-        if (nextFree) {
-            out = RunFolder.claimNew(out); // creates it: only once every input is known good
-            cfg = config(configFile, out, overwrite, seed);
-        }
-        RunFolder.requireWritable(out, "output folder");
+        checkInputs(cfg, minutes, heldOut);
+        RunFolder.requireWritable(out, "output folder"); // creates it: only once every input is known good
         Path trainFile = out.resolve("data/train.json"), heldFile = out.resolve("data/heldout.json");
         Split split = split(heldOut);
         List<Problem> train = split.train(), held = split.heldOut(), mix = split.mix();
@@ -132,6 +129,14 @@ public final class Demo {
             writeReport(r, cfg, configFile);
             return r;
         }
+    }
+
+    private static void checkInputs(TrainConfig cfg, double minutes, int heldOut) {
+        if (!(heldOut >= 1)) throw new InputError("--heldout must be at least 1, got " + heldOut);
+        if (!(minutes > 0)) throw new InputError("--minutes must be positive, got " + minutes);
+        Path model = Path.of(cfg.modelNameOrPath);
+        if (!Files.isRegularFile(model.resolve("config.json")))
+            throw new InputError("the embedded model " + model + " is missing (it is made by `marft pretrain --out models/tiny-arith --seed 1`): cannot run the demo");
     }
 
     /** The demo's settings: the config file with the run folder, its data files and the seed put in. */

@@ -31,8 +31,8 @@ public final class RunFolder {
      * The first of {@code dir}, {@code dir-2}, {@code dir-3}, ... that does not exist yet, created here
      * with one atomic create: two commands started at the same moment (two demos side by side) never
      * share a folder (a check for a run alone cannot promise that: both would see the folder empty
-     * before either writes). An existing folder is passed over even when it holds no run, because another command
-     * may have just created it. Call it once every input is known good: it creates the folder.
+     * before either writes). An existing folder is passed over even when it holds no run, because
+     * another command may have just created it. Call it once every input is known good.
      */
     public static Path claimNew(Path dir) {
         for (int k = 1; ; k++) {

@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.within;
  * before the algorithm core was redesigned into one policy update and one critic update), printed
  * with {@code -Dpin.record=true}; re-recorded the same way on 2026-12-02 when the embedded model
  * became v5 (this file and the v5 weights copied onto a checkout of 40309f6: the old code, the new
- * model), so the numbers still come from the code before the redesign. They pin everything a self-consistent refactor could change
- * without any other test noticing: how advantages are normalised (over the rollout), how the loss
+ * model), so the numbers still come from the code before the redesign. They pin everything a
+ * self-consistent refactor could change without any other test noticing: how advantages are normalised (over the rollout), how the loss
  * is weighted over chunks and minibatches (per action at action level, per token at token level),
  * the KL-to-base penalty in APPO's rewards, the order of decisions in GAE, which agents train when.
  * The first iteration of each algorithm starts from fresh adapters, so its policy loss depends only

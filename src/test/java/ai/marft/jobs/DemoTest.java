@@ -30,7 +30,7 @@ class DemoTest {
         Files.writeString(cfg, String.join("\n", "model_name_or_path: " + model, "profile_path: configs/arith_dual.json", "env_name: arith",
                 "n_rollout_threads: 2", "horizon: 1", "max_new_tokens: 4", "num_env_steps: 1000000", "lr: 1.0e-3", "save_interval: 0", ""));
         Path out = tmp.resolve("demo");
-        Demo.Result r = Demo.run(cfg, out, 0.02, 6, false, null, false, new PrintStream(new ByteArrayOutputStream()));
+        Demo.Result r = Demo.run(cfg, out, 0.02, 6, false, null, new PrintStream(new ByteArrayOutputStream()));
         assertThat(r.before().n()).isEqualTo(6);
         assertThat(r.after().n()).isEqualTo(6);
         assertThat(r.mixBefore().n()).isEqualTo(6);
