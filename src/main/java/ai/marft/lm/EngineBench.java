@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.marft.Json;
+import ai.marft.lm.decode.FusedDecoder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
@@ -98,6 +99,7 @@ public final class EngineBench {
             out.put("decode_b1_bound_tokens_per_s", round(bound));
             out.put("decode_b1_bound_ms_per_token", round(1000 / bound));
             out.put("decode_fused", engine.decoder() != null);
+            if (engine.decoder() != null) out.put("fused_weights", engine.decoder().packed() ? "packed copy on the heap" : "read in place");
             for (int rows : new int[]{1, 16}) {
                 double[] both = decodeBothPaths(engine, rows);
                 ObjectNode d = out.putObject("decode_b" + rows);
@@ -108,6 +110,8 @@ public final class EngineBench {
                 if (rows == 1) d.put("tensor_path_ratio_to_gemv_bound", round(both[1] / (gemv * 1e9 / (params * 4.0))));
             }
             out.set("decode_b16_threads", threadsCompare(engine, 16));
+            if (engine.decoder() != null && engine.decoder().packed())
+                for (int rows : new int[]{1, 16}) out.set("decode_b" + rows + "_weights_in_place", inPlaceCompare(engine, rows));
             if (params <= SMALL_MODEL_PARAMS) {
                 out.set("decode_heap_allocation", allocation(engine, 1000));
                 out.set("rss_over_200_generates", rssOver(engine, 200));
@@ -236,16 +240,48 @@ public final class EngineBench {
         return new double[]{median(fused), median(tensor)};
     }
 
-    /** Fused batched decode with two kernel threads against one, alternating runs; restores the thread count. */
+    /**
+     * Fused decode over the packed weights against the same decoder reading them in place (what runs where
+     * the heap has no room for the copy), alternating runs after one untimed run of the latter.
+     */
+    private ObjectNode inPlaceCompare(LmEngine engine, int rows) {
+        double[] packed = new double[runs], inPlace = new double[runs];
+        try (FusedDecoder reader = new FusedDecoder(engine.model().decodeWeights(), 0)) {
+            engine.decoderOverride = reader;
+            decodeOnce(engine, rows, runs, true, "fused, weights in place, warm-up");
+            for (int run = 0; run < runs; run++) {
+                engine.decoderOverride = reader;
+                inPlace[run] = decodeOnce(engine, rows, run, true, "fused, weights in place");
+                engine.decoderOverride = null;
+                packed[run] = decodeOnce(engine, rows, run, true, "fused, packed");
+            }
+        } finally {
+            engine.decoderOverride = null;
+        }
+        ObjectNode t = Json.MAPPER.createObjectNode();
+        putRate(t, "packed", median(packed), rows);
+        putRate(t, "in_place", median(inPlace), rows);
+        t.put("packed_vs_in_place", round(median(packed) / median(inPlace)));
+        return t;
+    }
+
+    /**
+     * Fused batched generation with two threads against one, alternating runs after one untimed run at two;
+     * restores the thread count. Whole generate calls are timed (the prefill of the 32-token prompts
+     * included): a small model at two threads decodes two groups of rows on threads of their own, whose
+     * steps no observer sees.
+     */
     private ObjectNode threadsCompare(LmEngine engine, int rows) {
         int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
         double[] one = new double[runs], two = new double[runs];
         try {
+            LmEngine.setThreads(2);
+            callOnce(engine, rows, runs, "2 threads, warm-up");
             for (int run = 0; run < runs; run++) {
                 LmEngine.setThreads(1);
-                one[run] = decodeOnce(engine, rows, run, true, "fused, 1 thread");
+                one[run] = callOnce(engine, rows, run, "1 thread");
                 LmEngine.setThreads(2);
-                two[run] = decodeOnce(engine, rows, run, true, "fused, 2 threads");
+                two[run] = callOnce(engine, rows, run, "2 threads");
             }
         } finally {
             LmEngine.setThreads(before);
@@ -254,7 +290,24 @@ public final class EngineBench {
         putRate(t, "threads_1", median(one), rows);
         putRate(t, "threads_2", median(two), rows);
         t.put("two_vs_one", round(median(two) / median(one)));
+        t.put("measured", "whole generate calls: " + rows + " prompts of 32 ids, " + decodeSteps(engine) + " new tokens each");
         return t;
+    }
+
+    /** Generated tokens/s of one whole fused generate call (prefill included). */
+    private double callOnce(LmEngine engine, int rows, int run, String label) {
+        int steps = decodeSteps(engine);
+        List<int[]> prompts = randomPrompts(rows, 32, engine.model().config().vocabSize(), run);
+        long t0 = System.nanoTime();
+        engine.generate(prompts, Collections.nCopies(rows, null), new SamplingParams(steps, 0.7, 50, 1.0), run, false);
+        double rate = (double) rows * steps / secs(t0);
+        progress(String.format("generate batch %d run %d (fused, %s): %.2f tokens/s", rows, run + 1, label, rate));
+        return rate;
+    }
+
+    /** Decode steps per timed run: a small model's step takes well under a millisecond, so more of them (one descheduling does not decide a run). */
+    private static int decodeSteps(LmEngine engine) {
+        return engine.model().parameterCount() <= SMALL_MODEL_PARAMS ? 256 : 32;
     }
 
     /**
@@ -330,8 +383,7 @@ public final class EngineBench {
 
     /** Decode tokens/s over all rows of one run (prefill excluded: timed between the first and last sampled step); EOS ignored. */
     private double decodeOnce(LmEngine engine, int rows, int run, boolean fused, String label) {
-        // a small model's step takes well under a millisecond: more steps, so one descheduling does not decide a run
-        int steps = engine.model().parameterCount() <= SMALL_MODEL_PARAMS ? 256 : 32;
+        int steps = decodeSteps(engine);
         long[] at = new long[steps];
         int[] seen = {0};
         engine.observer = (step, logits) -> {

@@ -12,8 +12,30 @@ import java.util.List;
 final class FusedBaseForward {
     private FusedBaseForward() {}
 
+    /** The forward of every row; a small model at several threads runs groups of rows on threads of their own ({@link RowGroups}). */
     static BaseForward run(FusedDecoder decoder, RowLora lora, List<int[]> prompts, List<int[]> actions, boolean withActionHidden,
                            SamplingParams params, int threads) {
+        int rows = prompts.size(), groups = RowGroups.count(decoder, threads, rows);
+        if (groups == 1) return runRows(decoder, lora, prompts, actions, withActionHidden, params, threads);
+        List<BaseForward> parts = RowGroups.run(groups, rows, (from, to) -> runRows(decoder, lora.rows(from, to), prompts.subList(from, to),
+                actions.subList(from, to), withActionHidden, params, 1));
+        float[][] promptHidden = new float[rows][];
+        float[][][] actionHidden = withActionHidden ? new float[rows][][] : null;
+        float[][] lps = params == null ? null : new float[rows][];
+        int at = 0;
+        for (BaseForward p : parts) {
+            int n = p.promptHidden().length;
+            System.arraycopy(p.promptHidden(), 0, promptHidden, at, n);
+            if (actionHidden != null) System.arraycopy(p.actionHidden(), 0, actionHidden, at, n);
+            if (lps != null) System.arraycopy(p.actionLogprobs(), 0, lps, at, n);
+            at += n;
+        }
+        return new BaseForward(promptHidden, actionHidden, lps);
+    }
+
+    /** {@link #run} on the calling thread, all rows in one session. */
+    private static BaseForward runRows(FusedDecoder decoder, RowLora lora, List<int[]> prompts, List<int[]> actions, boolean withActionHidden,
+                                       SamplingParams params, int threads) {
         int rows = prompts.size(), h = decoder.config().hidden(), vocab = decoder.config().vocabSize(), chunk = FusedDecoder.CHUNK;
         int longest = 0;
         for (int b = 0; b < rows; b++) longest = Math.max(longest, prompts.get(b).length + actions.get(b).length);

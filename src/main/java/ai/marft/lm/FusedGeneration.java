@@ -20,9 +20,24 @@ import java.util.Random;
 final class FusedGeneration {
     private FusedGeneration() {}
 
-    /** Generates for {@code prompts}; a row stops at one of {@code eosIds} (none: every row runs the full length). */
+    /**
+     * Generates for {@code prompts}; a row stops at one of {@code eosIds} (none: every row runs the full length).
+     * A small model at several threads decodes groups of rows on threads of their own ({@link RowGroups}).
+     */
     static List<Generation> run(FusedDecoder decoder, RowLora lora, List<int[]> prompts, SamplingParams params, Random[] rng,
                                 int[] eosIds, LmEngine.StepObserver observer, int threads) {
+        int groups = observer == null ? RowGroups.count(decoder, threads, prompts.size()) : 1; // the observer sees whole steps
+        if (groups == 1) return runRows(decoder, lora, prompts, params, rng, eosIds, observer, threads);
+        List<Generation> out = new ArrayList<>(prompts.size());
+        for (List<Generation> g : RowGroups.run(groups, prompts.size(), (from, to) ->
+                runRows(decoder, lora.rows(from, to), prompts.subList(from, to), params, Arrays.copyOfRange(rng, from, to), eosIds, null, 1)))
+            out.addAll(g);
+        return out;
+    }
+
+    /** {@link #run} on the calling thread, all rows in one session. */
+    private static List<Generation> runRows(FusedDecoder decoder, RowLora lora, List<int[]> prompts, SamplingParams params, Random[] rng,
+                                            int[] eosIds, LmEngine.StepObserver observer, int threads) {
         int rows = prompts.size(), vocab = decoder.config().vocabSize(), hidden = decoder.config().hidden(), maxNew = params.maxNewTokens();
         int longest = 0;
         for (int[] p : prompts) longest = Math.max(longest, p.length);

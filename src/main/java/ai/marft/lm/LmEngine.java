@@ -37,6 +37,8 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
     StepObserver observer;
     /** Test and bench hook: false sends generate down the tensor-library path even where the fused decoder can run. */
     boolean fused = true;
+    /** Bench hook: a decoder over the same weights used instead of the engine's own (one that reads them in place). */
+    FusedDecoder decoderOverride;
     private FusedDecoder decoder;     // over the weights decoder was built for (rebuilt when they change)
     private DecodeWeights decoderWeights;
 
@@ -137,6 +139,7 @@ public final class LmEngine implements RowSeededGenerator, AutoCloseable {
     synchronized FusedDecoder decoder() {
         DecodeWeights w = model.decodeWeights();
         if (w == null) return null;
+        if (decoderOverride != null) return decoderOverride;
         if (w != decoderWeights) {
             if (decoder != null) decoder.close();
             decoder = new FusedDecoder(w);

@@ -3,6 +3,8 @@ package ai.marft.lm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.marft.Json;
+import ai.marft.lm.decode.FusedDecoder;
+import ai.marft.lm.decode.RowLora;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +109,34 @@ class FusedDecodeTest {
         }
     }
 
+    /**
+     * Where the heap has no room for the packed copies the decoder reads the weights in place, on another
+     * kernel (lane partial sums instead of one chain per output): its logits for the same tokens equal the
+     * packed decoder's within 1e-5, on every fixture's layout (qwen2 biases and tied head, llama GQA).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"qwen2-tiny", "llama-tiny-bf16"})
+    void weightsReadInPlaceGiveThePackedLogits(String name) throws Exception {
+        try (LmEngine engine = LmEngine.load(GoldenLogprobsTest.fixture(name));
+             FusedDecoder packed = new FusedDecoder(engine.model().decodeWeights(), Long.MAX_VALUE);
+             FusedDecoder inPlace = new FusedDecoder(engine.model().decodeWeights(), 0)) {
+            assertThat(packed.packed()).isTrue();
+            assertThat(inPlace.packed()).isFalse();
+            int vocab = engine.model().config().vocabSize();
+            int[] ids = {3, 1, 4, 1, 5, 9, 2, 6}, rows = new int[ids.length], pos = new int[ids.length];
+            for (int i = 0; i < ids.length; i++) pos[i] = i;
+            float[][] logits = new float[2][ids.length * vocab];
+            FusedDecoder[] decoders = {packed, inPlace};
+            for (int d = 0; d < 2; d++)
+                try (FusedDecoder.Session s = decoders[d].open(1, ids.length, RowLora.NONE, 1)) {
+                    s.forward(ids.length, rows, pos, ids);
+                    s.logits(s.hidden(), 0, ids.length, logits[d], 0);
+                }
+            for (int k = 0; k < logits[0].length; k++)
+                assertThat(logits[1][k]).as("%s token %d id %d", name, k / vocab, k % vocab).isCloseTo(logits[0][k], within(1e-5f));
+        }
+    }
+
     /** Greedy decoding (EOS ignored) through the fused path; each step's logits against a full forward of the sequence alone. */
     private static void assertCachedLogitsMatch(LmEngine engine, List<int[]> prompts, List<String> adapters, int vocab) {
         int steps = 6;
@@ -207,6 +237,48 @@ class FusedDecodeTest {
             for (int b = 0; b < prompts.size(); b++) {
                 assertThat(two.get(b).tokens()).isEqualTo(one.get(b).tokens());
                 assertThat(two.get(b).logprobs()).isEqualTo(one.get(b).logprobs());
+            }
+        }
+    }
+
+    /**
+     * A small model's batch at two threads is split into two groups of rows, the second decoded on a
+     * group thread: tokens and both log-prob records equal one thread's bit for bit, with mixed adapters;
+     * so do the frozen base's hidden states and log-probs of prompt + action.
+     */
+    @Test
+    void aSmallModelsBatchSplitOverTwoThreadsGivesOneThreadsTokens(@TempDir Path dir) {
+        try (LmEngine engine = withAdapters(dir, TinyModels.Flavour.QWEN2)) {
+            assertThat(engine.decoder().small()).isTrue();
+            List<int[]> prompts = new ArrayList<>();
+            List<String> adapters = new ArrayList<>();
+            for (int b = 0; b < 9; b++) {
+                prompts.add(PROMPTS.get(b % PROMPTS.size()));
+                adapters.add(b % 3 == 0 ? null : b % 3 == 1 ? "a" : "b");
+            }
+            SamplingParams sp = new SamplingParams(12, 0.8, 40, 0.95);
+            List<Generation> one = engine.generate(prompts, adapters, sp, 3, false);
+            List<int[]> actions = new ArrayList<>();
+            for (Generation g : one) actions.add(g.tokens());
+            BaseForward baseOne = engine.baseForward(prompts, actions, true, sp), baseTwo;
+            List<Generation> two;
+            LmEngine.setThreads(2);
+            try {
+                two = engine.generate(prompts, adapters, sp, 3, false);
+                baseTwo = engine.baseForward(prompts, actions, true, sp);
+            } finally {
+                LmEngine.setThreads(1);
+            }
+            assertThat(Thread.getAllStackTraces().keySet()).as("a group thread decoded rows").anyMatch(t -> t.getName().equals("marft-decode-rows"));
+            for (int b = 0; b < prompts.size(); b++) {
+                assertThat(baseTwo.promptHidden()[b]).as("row %d", b).isEqualTo(baseOne.promptHidden()[b]);
+                assertThat(baseTwo.actionHidden()[b]).as("row %d", b).isEqualTo(baseOne.actionHidden()[b]);
+                assertThat(baseTwo.actionLogprobs()[b]).as("row %d", b).isEqualTo(baseOne.actionLogprobs()[b]);
+            }
+            for (int b = 0; b < prompts.size(); b++) {
+                assertThat(two.get(b).tokens()).as("row %d", b).isEqualTo(one.get(b).tokens());
+                assertThat(two.get(b).logprobs()).as("row %d", b).isEqualTo(one.get(b).logprobs());
+                assertThat(two.get(b).unfilteredLogprobs()).as("row %d", b).isEqualTo(one.get(b).unfilteredLogprobs());
             }
         }
     }

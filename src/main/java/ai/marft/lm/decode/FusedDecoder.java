@@ -4,11 +4,11 @@ import ai.marft.lm.LoraTarget;
 import ai.marft.lm.ModelConfig;
 
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The no-gradient forward of a Llama / Qwen2 model for generation and for the frozen base's features,
- * in plain Java: weights read in place ({@link DecodeWeights}), Vector-API kernels ({@link Kernels}),
+ * in plain Java: the products' weights packed on the heap (or read in place, {@link DecodeWeights}, where
+ * the heap has no room), Vector-API kernels ({@link Kernels}),
  * a KV cache of float arrays we own, rows of a batch each with their own LoRA adapter ({@link RowLora}),
  * work split over a team of threads ({@link Workers}). Same semantics as {@code CausalLm.forward}: HF
  * RMSNorm, RoPE in the half-rotation layout, grouped-query attention, SwiGLU. Each row keeps its tokens
@@ -26,34 +26,40 @@ public final class FusedDecoder implements AutoCloseable {
     /** Below this many multiply-adds a product runs on the calling thread (a dispatch costs a few µs). */
     private static final long PARALLEL_MACS = 1L << 18;
     /**
-     * A weight of at most this many bytes gets a transposed heap copy, and its products run on
-     * {@link Kernels#matmulT} at every batch size (larger ones on {@link Kernels#matmul}, read in place).
-     * Why this bound: in a one-thread probe (2026-12-02, AVX-512, 16 lanes) the transposed kernel was
-     * 1.2-1.9x as fast at one row and 2.4-5.6x at 16 rows on the embedded model's weights (64-352 KB,
-     * in 128 and 352), but 0.6-0.8x at one row on weights of 1-16 MB with in ≥ 256, where the lane sums
-     * are a small part and the strided reads of the copy leave the cache.
+     * A model whose every weight takes at most this many bytes (a model of a few MB, like the embedded
+     * ones) decodes on one thread whatever the session asks. Measured (2026-12-02, `marft bench engine
+     * --model models/tiny-arith --decode-only`, a host with about one core busy from outside): once its
+     * products ran on transposed heap copies (the packed kernel's forerunner), the thread team made batch-16 decode 0.64-0.89x of one thread (the
+     * prefill chunks still split, and a helper descheduled mid-chunk stalls the step), while one worker at
+     * either thread count measured 1.01-1.03x. The Qwen2.5-0.5B shape gains from a second thread (1.5-1.7x).
      */
-    static final long TRANSPOSED_MAX_BYTES = 512L << 10;
+    static final long SMALL_WEIGHT_BYTES = 512L << 10;
 
     final DecodeWeights w;
     final ModelConfig c;
     final int hidden, qd, kd, qkvWidth, inter, vocab, headDim, heads, kvHeads, groups;
     private final float[] invFreq;
-    private final float[][][] layerT;   // per layer: transposed heap copies of q|k|v, o, gate|up, down (null: that weight is too large)
-    private final float[] lmHeadT;      // null: too large
     /**
-     * Every weight has a transposed copy (a model of a few MB, like the embedded one): such a model
-     * decodes on one thread whatever the session asks. Measured (2026-12-02, `marft bench engine --model
-     * models/tiny-arith --decode-only`, a host with about one core busy from outside): once its products
-     * ran on the transposed kernel, the thread team made batch-16 decode 0.64-0.89x of one thread (the
-     * prefill chunks still split, and a helper descheduled mid-chunk stalls the step), while one worker at
-     * either thread count measured 1.01-1.03x.
+     * Per layer: packed heap copies ({@link Kernels#pack}) of q|k|v, o, gate|up, down, and the LM head's;
+     * all null when the copies would not fit the heap (then every product reads its weight in place with
+     * {@link Kernels#matmul}; a row's numbers then differ from the packed ones in the last bits, and do not
+     * depend on its batch either way). The copy doubles the frozen weights' memory (PyTorch keeps its own
+     * for training) for 1.2-2.3x faster batched products on the Qwen2.5-0.5B shape (see {@link Kernels#matmulPacked}).
      */
-    private final boolean allTransposed;
+    private final float[][][] layerP;
+    private final float[] lmHeadP;
+    private final boolean packed, small;
     private Workers workers = new Workers(1);
-    private final AtomicReference<Session> spare = new AtomicReference<>();
+    private final java.util.ArrayDeque<Session> spares = new java.util.ArrayDeque<>(); // closed sessions kept for reuse (one per concurrent caller)
+    private static final int MAX_SPARES = 4;
 
+    /** A decoder that packs the weights when their copy takes at most half the heap that is free now (see {@link #layerP}). */
     public FusedDecoder(DecodeWeights w) {
+        this(w, freeHeap() / 2);
+    }
+
+    /** A decoder that packs the weights when their copy takes at most {@code packBudgetBytes}, else reads them in place (saying so on stderr unless the budget is 0). */
+    public FusedDecoder(DecodeWeights w, long packBudgetBytes) {
         this.w = w;
         this.c = w.config();
         hidden = c.hidden();
@@ -68,21 +74,39 @@ public final class FusedDecoder implements AutoCloseable {
         vocab = c.vocabSize();
         invFreq = new float[headDim / 2];
         for (int i = 0; i < headDim / 2; i++) invFreq[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / headDim));
-        layerT = new float[c.layers()][][];
-        for (int l = 0; l < c.layers(); l++) {
-            DecodeWeights.Layer lw = w.layers()[l];
-            layerT[l] = new float[][]{transposed(lw.qkv(), qkvWidth, hidden), transposed(lw.o(), hidden, qd),
-                    transposed(lw.gateUp(), 2 * inter, hidden), transposed(lw.down(), hidden, inter)};
-        }
-        lmHeadT = transposed(w.lmHead(), vocab, hidden);
-        boolean all = lmHeadT != null;
-        for (float[][] t : layerT) for (float[] m : t) all &= m != null;
-        allTransposed = all;
+        DecodeWeights.Layer[] lw = w.layers();
+        long[] sizes = {(long) qkvWidth * hidden, (long) hidden * qd, 2L * inter * hidden, (long) hidden * inter, (long) vocab * hidden}; // floats
+        long floats = lw.length * (sizes[0] + sizes[1] + sizes[2] + sizes[3]) + sizes[4], largest = 0;
+        for (long n : sizes) largest = Math.max(largest, n);
+        small = largest * Float.BYTES <= SMALL_WEIGHT_BYTES;
+        boolean pack = packed = floats * Float.BYTES <= packBudgetBytes;
+        if (!pack && packBudgetBytes > 0)
+            System.err.printf("marft: the decoder reads the weights in place: their packed copy (%.1f GB) is over its budget (%.1f GB, half the free heap); "
+                    + "a larger -Xmx in MARFT_JVM_OPTS makes batched decoding faster (docs/engine.md)%n", floats * 4e-9, packBudgetBytes * 1e-9);
+        layerP = new float[lw.length][][];
+        for (int l = 0; l < lw.length; l++)
+            layerP[l] = pack ? new float[][]{Kernels.pack(lw[l].qkv(), qkvWidth, hidden), Kernels.pack(lw[l].o(), hidden, qd),
+                    Kernels.pack(lw[l].gateUp(), 2 * inter, hidden), Kernels.pack(lw[l].down(), hidden, inter)} : new float[4][];
+        lmHeadP = pack ? Kernels.pack(w.lmHead(), vocab, hidden) : null;
     }
 
-    /** W [out, in]'s transposed heap copy when W takes at most {@link #TRANSPOSED_MAX_BYTES}, else null. */
-    private static float[] transposed(MemorySegment w, int out, int in) {
-        return (long) out * in * Float.BYTES <= TRANSPOSED_MAX_BYTES ? Kernels.transpose(w, out, in) : null;
+    /** Bytes the heap can still grow by: its maximum less what is in use. */
+    private static long freeHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    /**
+     * Whether every weight takes at most {@link #SMALL_WEIGHT_BYTES}: the products then run on one thread,
+     * and a batch is split by rows over the threads instead ({@code RowGroups}).
+     */
+    public boolean small() {
+        return small;
+    }
+
+    /** Whether the products run over packed copies (else over the weights in place). */
+    public boolean packed() {
+        return packed;
     }
 
     /** log Σ_i e^z[i] for i &lt; n, given z's largest value {@code max} (the kernels' vector exp; tmp holds n floats). */
@@ -101,17 +125,27 @@ public final class FusedDecoder implements AutoCloseable {
 
     /**
      * A session for {@code rows} batch rows of up to {@code capacity} tokens each, with {@code threads}
-     * kernel threads. The previous session's buffers are reused when they are large enough (no
-     * allocation per call once warm). Close it to hand the buffers back.
+     * kernel threads. A closed session's buffers are reused when they are large enough (no allocation
+     * per call once warm; several sessions may be open at once, one per thread decoding a group of rows).
+     * Close it to hand the buffers back.
      */
     public synchronized Session open(int rows, int capacity, RowLora lora, int threads) {
-        if (allTransposed) threads = 1; // a small model: see allTransposed
+        if (small) threads = 1; // see SMALL_WEIGHT_BYTES
         if (threads != workers.threads()) {
             workers.close();
             workers = new Workers(threads);
         }
-        Session s = spare.getAndSet(null);
-        if (s == null || s.rows < rows || s.capacity < capacity) s = new Session(Math.max(rows, s == null ? 0 : s.rows), capacity);
+        Session s = null;
+        for (Session c : spares)
+            if (c.rows >= rows && c.capacity >= capacity) {
+                s = c;
+                break;
+            }
+        if (s != null) spares.remove(s);
+        else {
+            Session old = spares.pollFirst(); // too small: replaced by one large enough for both
+            s = new Session(Math.max(rows, old == null ? 0 : old.rows), capacity);
+        }
         s.lora = lora;
         if (s.loraTmp.length < lora.maxRank()) s.loraTmp = new float[lora.maxRank()];
         s.workers = workers;
@@ -204,7 +238,7 @@ public final class FusedDecoder implements AutoCloseable {
 
         /** logits[outOff + r·vocab + v] for rows r < count of {@code hiddenRows} [count, hidden] (the LM head, split over the threads). */
         public void logits(float[] hiddenRows, int hOff, int count, float[] logits, int outOff) {
-            matmul(w.lmHead(), lmHeadT, hidden, hiddenRows, hOff, count, logits, outOff, vocab, vocab);
+            matmul(w.lmHead(), lmHeadP, hidden, hiddenRows, hOff, count, logits, outOff, vocab, vocab);
         }
 
         private void ensureScores() {
@@ -217,7 +251,7 @@ public final class FusedDecoder implements AutoCloseable {
 
         private void layer(int l) {
             DecodeWeights.Layer lw = w.layers()[l];
-            float[][] t = layerT[l];
+            float[][] t = layerP[l];
             double eps = c.rmsNormEps();
             for (int i = 0; i < n; i++) Kernels.rmsNorm(x, i * hidden, lw.inNorm(), h, i * hidden, hidden, eps);
             matmul(lw.qkv(), t[0], hidden, h, 0, n, qkv, 0, qkvWidth, qkvWidth);
@@ -234,7 +268,7 @@ public final class FusedDecoder implements AutoCloseable {
             attention.layer = l;
             long macs = 0;
             for (int i = 0; i < n; i++) macs += (long) (pos[i] + 1) * qd * 2;
-            if (macs >= PARALLEL_MACS) workers.run(attention);
+            if (macs >= PARALLEL_MACS && workers.threads() > 1) workers.run(attention);
             else attention.run(0, 1, 0);
             matmul(lw.o(), t[1], qd, ctx, 0, n, out, 0, hidden, hidden);
             for (int i = 0; i < n; i++) {
@@ -304,29 +338,29 @@ public final class FusedDecoder implements AutoCloseable {
             Kernels.weightedSum(sc, p + 1, v, base, headDim, ctx, o);
         }
 
-        /** y = xs · Wᵀ for {@code count} rows, over W's transposed copy wT when it has one (null: none). */
-        private void matmul(MemorySegment wt, float[] wT, int in, float[] xs, int xOff, int count, float[] y, int yOff, int yStride, int outRows) {
+        /** y = xs · Wᵀ for {@code count} rows, over W's packed copy wP when it has one (null: W read in place). */
+        private void matmul(MemorySegment wt, float[] wP, int in, float[] xs, int xOff, int count, float[] y, int yOff, int yStride, int outRows) {
             if ((long) outRows * in * count < PARALLEL_MACS || workers.threads() == 1) {
-                if (wT != null) Kernels.matmulT(wT, in, outRows, xs, xOff, count, y, yOff, yStride, 0, outRows);
+                if (wP != null) Kernels.matmulPacked(wP, in, outRows, xs, xOff, count, y, yOff, yStride, 0, outRows);
                 else Kernels.matmul(wt, in, xs, xOff, count, y, yOff, yStride, 0, outRows, lanes[0]);
                 return;
             }
-            matmul.set(wt, wT, in, xs, xOff, count, y, yOff, yStride, outRows, lanes);
+            matmul.set(wt, wP, in, xs, xOff, count, y, yOff, yStride, outRows, lanes);
             workers.run(matmul);
         }
 
-        /** One product shared by the team in chunks of whole four-row blocks of outputs (fields set per call: no allocation). */
+        /** One product shared by the team in chunks of whole panels or four-row blocks of outputs (fields set per call: no allocation). */
         private static final class MatmulTask implements Workers.Parts {
             MemorySegment w;
-            float[] wT;
+            float[] wP;
             int in, xOff, rows, yOff, yStride, out;
             float[] x, y;
             float[][] lanes;
 
-            void set(MemorySegment w, float[] wT, int in, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int out, float[][] lanes) {
+            void set(MemorySegment w, float[] wP, int in, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int out, float[][] lanes) {
                 this.lanes = lanes;
                 this.w = w;
-                this.wT = wT;
+                this.wP = wP;
                 this.in = in;
                 this.x = x;
                 this.xOff = xOff;
@@ -339,8 +373,9 @@ public final class FusedDecoder implements AutoCloseable {
 
             @Override
             public void run(int chunk, int chunks, int worker) {
-                int from = Workers.from(chunk, chunks, out, 4), to = Workers.from(chunk + 1, chunks, out, 4);
-                if (wT != null) Kernels.matmulT(wT, in, out, x, xOff, rows, y, yOff, yStride, from, to);
+                int unit = wP != null ? Kernels.PANEL : 4; // whole panels, or whole four-row blocks of W
+                int from = Workers.from(chunk, chunks, out, unit), to = Workers.from(chunk + 1, chunks, out, unit);
+                if (wP != null) Kernels.matmulPacked(wP, in, out, x, xOff, rows, y, yOff, yStride, from, to);
                 else Kernels.matmul(w, in, x, xOff, rows, y, yOff, yStride, from, to, lanes[worker]);
             }
         }
@@ -360,7 +395,9 @@ public final class FusedDecoder implements AutoCloseable {
         @Override
         public void close() {
             lora = null;
-            spare.set(this);
+            synchronized (FusedDecoder.this) {
+                if (spares.size() < MAX_SPARES) spares.addLast(this);
+            }
         }
     }
 }

@@ -62,33 +62,99 @@ final class Kernels {
             for (int r = 0; r < rows; r++) y[yOff + r * yStride + o] = dot(w, (long) o * in, x, xOff + r * in, in, lanes);
     }
 
+    /** Outputs per panel of a packed weight ({@link #pack}): the four vectors of outputs a block of {@link #matmulPacked} reads. */
+    static final int PANEL = 4 * LANES;
+
     /**
-     * The same product as {@link #matmul} over a transposed heap copy wT [in, out] of a small W: four
-     * activation rows times four vectors of outputs per pass (sixteen independent accumulators, each weight
-     * vector loaded feeding four FMAs, each broadcast activation four), then one row times four vectors
-     * (four independent chains, so a single row does not wait on one FMA's latency). No lane sums: with
-     * {@code in} = 128 (the embedded model) {@link #matmul}'s four-by-three block spends about as long
-     * summing its twelve accumulators' lanes as multiplying. Why it exists: measured faster than
-     * {@link #matmul} on small weights at one row and at sixteen, and the embedded model's decode with it
-     * (docs/engine.md, 2026-12-02); see {@code FusedDecoder.TRANSPOSED_MAX_BYTES} for where it is slower.
-     * Each output is one chain of fused multiply-adds over i = 0, 1, ... (vector lanes and scalar tail
-     * alike), so its number depends neither on the rows nor on the output range a pass covers.
+     * The same product as {@link #matmul} over a packed heap copy of W ({@link #pack}): four activation
+     * rows times four vectors of outputs per pass (sixteen independent accumulators, each weight vector
+     * loaded feeding four FMAs, each broadcast activation four), then one row times two panels (eight
+     * independent chains, so a single row does not wait on one FMA's latency). No lane sums, and the panel
+     * a block reads lies in one run of memory (in · PANEL floats), so at sixteen rows it stays in cache
+     * while four row blocks pass over it and at one row it streams like the weight read in place. Why it
+     * exists: measured against {@link #matmul} in one process, one thread (2026-12-02, AVX-512): on the
+     * embedded model's weights 1.2-1.9x at one row and 2.4-5.6x at sixteen; on the Qwen2.5-0.5B shape's
+     * (4-545 MB) 0.76-1.1x at one row, where both read memory at its rate, and 1.2-2.3x at sixteen
+     * (docs/engine.md). Each output is one chain of fused multiply-adds over i = 0, 1, ... (vector lanes and
+     * scalar tail alike), so its number depends neither on the rows nor on the output range a pass covers.
      */
-    static void matmulT(float[] wt, int in, int out, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int o0, int o1) {
+    static void matmulPacked(float[] wp, int in, int out, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int o0, int o1) {
+        int blocks = rows / 4 * 4; // rows in four-row blocks; the rest go one by one
+        for (int p0 = o0 / PANEL * PANEL; p0 < o1; ) {
+            if (blocks < rows && p0 >= o0 && p0 + 2 * PANEL <= o1) { // two whole panels: single rows on eight chains
+                panel(wp, p0 * in, in, PANEL, x, xOff, blocks, y, yOff + p0, yStride, 0, PANEL);
+                panel(wp, (p0 + PANEL) * in, in, PANEL, x, xOff, blocks, y, yOff + p0 + PANEL, yStride, 0, PANEL);
+                for (int r = blocks; r < rows; r++) tOneByEight(wp, p0 * in, in, x, xOff + r * in, y, yOff + r * yStride + p0);
+                p0 += 2 * PANEL;
+            } else {
+                int width = Math.min(PANEL, out - p0);
+                panel(wp, p0 * in, in, width, x, xOff, rows, y, yOff + p0, yStride, Math.max(o0 - p0, 0), Math.min(o1 - p0, width));
+                p0 += PANEL;
+            }
+        }
+    }
+
+    /**
+     * One row times two whole panels from wp[a]: eight independent chains, as many as keep two FMA units
+     * busy at four cycles' latency (Zen 5; {@link #tOneByFour}'s four left the batch-1 decode of the
+     * Qwen2.5-0.5B shape at 0.68x of the in-place kernel, 2026-12-02).
+     */
+    private static void tOneByEight(float[] wp, int a, int in, float[] x, int xa, float[] y, int ya) {
+        int n = LANES, b = a + PANEL * in;
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        for (int i = 0; i < in; i++, a += PANEL, b += PANEL) {
+            FloatVector v = FloatVector.broadcast(S, x[xa + i]);
+            a0 = FloatVector.fromArray(S, wp, a).fma(v, a0);
+            a1 = FloatVector.fromArray(S, wp, a + n).fma(v, a1);
+            a2 = FloatVector.fromArray(S, wp, a + 2 * n).fma(v, a2);
+            a3 = FloatVector.fromArray(S, wp, a + 3 * n).fma(v, a3);
+            b0 = FloatVector.fromArray(S, wp, b).fma(v, b0);
+            b1 = FloatVector.fromArray(S, wp, b + n).fma(v, b1);
+            b2 = FloatVector.fromArray(S, wp, b + 2 * n).fma(v, b2);
+            b3 = FloatVector.fromArray(S, wp, b + 3 * n).fma(v, b3);
+        }
+        a0.intoArray(y, ya);
+        a1.intoArray(y, ya + n);
+        a2.intoArray(y, ya + 2 * n);
+        a3.intoArray(y, ya + 3 * n);
+        b0.intoArray(y, ya + PANEL);
+        b1.intoArray(y, ya + PANEL + n);
+        b2.intoArray(y, ya + PANEL + 2 * n);
+        b3.intoArray(y, ya + PANEL + 3 * n);
+    }
+
+    /** Outputs [o0, o1) of one panel: wt [in, width] from wt[base]. */
+    private static void panel(float[] wt, int base, int in, int out, float[] x, int xOff, int rows, float[] y, int yOff, int yStride, int o0, int o1) {
         int block = 4 * LANES, o = o0;
         for (; o + block <= o1; o += block) {
             int r = 0;
-            for (; r + 4 <= rows; r += 4) tFourByFour(wt, in, out, x, xOff + r * in, y, yOff + r * yStride + o, yStride, o);
-            for (; r < rows; r++) tOneByFour(wt, in, out, x, xOff + r * in, y, yOff + r * yStride + o, o);
+            for (; r + 4 <= rows; r += 4) tFourByFour(wt, in, out, x, xOff + r * in, y, yOff + r * yStride + o, yStride, base + o);
+            for (; r < rows; r++) tOneByFour(wt, in, out, x, xOff + r * in, y, yOff + r * yStride + o, base + o);
         }
         for (; o + LANES <= o1; o += LANES)
-            for (int r = 0; r < rows; r++) tOneByOne(wt, in, out, x, xOff + r * in, y, yOff + r * yStride + o, o);
+            for (int r = 0; r < rows; r++) tOneByOne(wt, in, out, x, xOff + r * in, y, yOff + r * yStride + o, base + o);
         for (; o < o1; o++)
             for (int r = 0; r < rows; r++) {
                 float acc = 0;
-                for (int i = 0, xa = xOff + r * in; i < in; i++) acc = Math.fma(wt[i * out + o], x[xa + i], acc);
+                for (int i = 0, xa = xOff + r * in, at = base + o; i < in; i++, at += out) acc = Math.fma(wt[at], x[xa + i], acc);
                 y[yOff + r * yStride + o] = acc;
             }
+    }
+
+    /**
+     * W [out, in] (a float32 segment, row-major, little-endian) packed for {@link #matmulPacked}: panels of
+     * {@link #PANEL} outputs one after another, each transposed ([in, width], width PANEL but for the last).
+     * Null when it would not fit one Java array.
+     */
+    static float[] pack(MemorySegment w, int out, int in) {
+        if ((long) out * in > Integer.MAX_VALUE - 8) return null;
+        float[] p = new float[out * in], row = new float[in];
+        for (int o = 0; o < out; o++) {
+            int p0 = o / PANEL * PANEL, width = Math.min(PANEL, out - p0), at = p0 * in + (o - p0);
+            MemorySegment.copy(w, FLOAT_LE, (long) o * in * Float.BYTES, row, 0, in);
+            for (int i = 0; i < in; i++, at += width) p[at] = row[i];
+        }
+        return p;
     }
 
     /** Rows xa..xd (four, {@code in} apart) times four output vectors: sixteen accumulators written out by hand so they stay in registers (arrays of vectors would not). */
@@ -159,14 +225,6 @@ final class Kernels {
         FloatVector a0 = FloatVector.zero(S);
         for (int i = 0, at = o; i < in; i++, at += out) a0 = FloatVector.fromArray(S, wt, at).fma(FloatVector.broadcast(S, x[xa + i]), a0);
         a0.intoArray(y, ya);
-    }
-
-    /** wT [in, out] = the transpose of a float32 segment W [out, in] (row-major, little-endian), on the heap. */
-    static float[] transpose(MemorySegment w, int out, int in) {
-        float[] t = new float[Math.multiplyExact(out, in)];
-        for (int o = 0; o < out; o++)
-            for (int i = 0; i < in; i++) t[i * out + o] = at(w, (long) o * in * Float.BYTES, i);
-        return t;
     }
 
     /** Four weight rows times three activation rows: twelve accumulators, seven loads per twelve FMAs. */

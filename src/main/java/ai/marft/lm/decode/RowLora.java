@@ -26,6 +26,19 @@ public final class RowLora {
         rank = new int[adapters][layers][t];
     }
 
+    private RowLora(int[] rowAdapter, RowLora of) {
+        this.rowAdapter = rowAdapter;
+        a = of.a;
+        bT = of.bT;
+        rank = of.rank;
+        maxRank = of.maxRank;
+    }
+
+    /** Batch rows [from, to) of this one as rows 0, 1, ... (the adapters shared, not copied). */
+    public RowLora rows(int from, int to) {
+        return new RowLora(java.util.Arrays.copyOfRange(rowAdapter, Math.min(from, rowAdapter.length), Math.min(to, rowAdapter.length)), this);
+    }
+
     /** Sets adapter k's (layer, target): A [r, in] row-major and B [out, r] row-major (PEFT), scaled here. */
     public void set(int k, int layer, LoraTarget target, float[] aRows, float[] b, int r, double scaling) {
         int out = b.length / r;
