@@ -81,13 +81,17 @@ public final class FusedDecoder implements AutoCloseable {
         small = largest * Float.BYTES <= SMALL_WEIGHT_BYTES;
         boolean pack = packed = floats * Float.BYTES <= packBudgetBytes;
         if (!pack && packBudgetBytes > 0)
-            System.err.printf("marft: the decoder reads the weights in place: their packed copy (%.1f GB) is over its budget (%.1f GB, half the free heap); "
-                    + "a larger -Xmx in MARFT_JVM_OPTS makes batched decoding faster (docs/engine.md)%n", floats * 4e-9, packBudgetBytes * 1e-9);
+            System.err.printf("marft: the decoder reads the weights in place: their packed copy (%s) is over its budget (%s, half the free heap); "
+                    + "a larger -Xmx in MARFT_JVM_OPTS makes batched decoding faster (docs/engine.md)%n", size(floats * Float.BYTES), size(packBudgetBytes));
         layerP = new float[lw.length][][];
         for (int l = 0; l < lw.length; l++)
             layerP[l] = pack ? new float[][]{Kernels.pack(lw[l].qkv(), qkvWidth, hidden), Kernels.pack(lw[l].o(), hidden, qd),
                     Kernels.pack(lw[l].gateUp(), 2 * inter, hidden), Kernels.pack(lw[l].down(), hidden, inter)} : new float[4][];
         lmHeadP = pack ? Kernels.pack(w.lmHead(), vocab, hidden) : null;
+    }
+
+    private static String size(long bytes) {
+        return bytes >= 1e9 ? String.format("%.1f GB", bytes / 1e9) : String.format("%.1f MB", bytes / 1e6);
     }
 
     /** Bytes the heap can still grow by: its maximum less what is in use. */
