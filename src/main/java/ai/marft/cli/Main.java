@@ -56,13 +56,13 @@ public final class Main implements Runnable {
         });
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof ai.marft.train.Stopped stopped) { // a signal: the checkpoint is written, say where
-                System.err.println("marft " + cmd.getCommandName() + ": " + stopped.getMessage());
+                System.err.println(cmd.getCommandSpec().qualifiedName() + ": " + stopped.getMessage());
                 return stopped.exitCode();
             }
             Throwable t = ex;
             while (t != null && !(t instanceof InputError)) t = t.getCause();
             if (t != null) { // a user error: one line, no stack trace
-                System.err.println("marft " + cmd.getCommandName() + ": " + oneLine(t.getMessage()));
+                System.err.println(cmd.getCommandSpec().qualifiedName() + ": " + oneLine(t.getMessage()));
                 return 2;
             }
             throw ex;

@@ -75,21 +75,22 @@ public final class EngineBench {
     public ObjectNode run(Path dir) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         ObjectNode machine = out.putObject("machine");
-        double peak = matmulGflops(), bandwidth = memoryReadGbs(), gemv = gemvReadGbs(false);
-        machine.put("matmul_gflops", round(peak));
-        machine.put("memory_read_gbs", round(bandwidth));
-        machine.put("gemv_read_gbs", round(gemv));
-        machine.put("library_gemv_read_gbs", round(gemvReadGbs(true)));
-        machine.put("cpus", Runtime.getRuntime().availableProcessors());
-        machine.put("load_average_at_start", loadAverage());
-        machine.put("tensor_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
         long t0 = System.nanoTime();
+        // the model first: a bad folder stops the command before the machine's half minute of measuring
         try (LmEngine engine = LmEngine.load(dir)) {
             ModelConfig c = engine.model().config();
             long params = engine.model().parameterCount();
             long embedParams = (long) c.vocabSize() * c.hidden() * (c.tieEmbeddings() ? 1 : 2);
             long blockParams = params - embedParams - c.hidden();
             progress(String.format("loaded %s, %,d parameters, in %.1f s", c, params, secs(t0)));
+            double peak = matmulGflops(), bandwidth = memoryReadGbs(), gemv = gemvReadGbs(false);
+            machine.put("matmul_gflops", round(peak));
+            machine.put("memory_read_gbs", round(bandwidth));
+            machine.put("gemv_read_gbs", round(gemv));
+            machine.put("library_gemv_read_gbs", round(gemvReadGbs(true)));
+            machine.put("cpus", Runtime.getRuntime().availableProcessors());
+            machine.put("load_average_at_start", loadAverage());
+            machine.put("tensor_threads", ai.djl.pytorch.jni.JniUtils.getNumThreads());
             out.put("model", c.toString());
             out.put("parameters", params);
             out.put("weight_bytes", params * 4);

@@ -72,4 +72,12 @@ class ConsoleTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.stderr()).containsExactly("marft report: " + tmp.resolve("absent") + ": no such folder");
     }
+
+    @Test
+    void theBenchStopsOnABadModelFolderBeforeMeasuringTheMachine() throws Exception {
+        Run r = marft("bench", "engine", "--model", tmp.resolve("absent").toString(), "--decode-only");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.stderr()).singleElement().asString()
+                .startsWith("marft bench engine: " + tmp.resolve("absent").resolve("config.json") + ": cannot read model config");
+    }
 }
