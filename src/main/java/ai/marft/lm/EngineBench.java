@@ -340,7 +340,8 @@ public final class EngineBench {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("tokens", tokens);
         o.put("bytes_per_extra_token", round(perToken));
-        o.put("result_array_bytes_per_token", 16);
+        // a token's id and its two log-probs (filtered, unfiltered) in the loop's arrays and again in the trimmed copies
+        o.put("result_array_bytes_per_token", 2 * (Integer.BYTES + 2 * Float.BYTES));
         o.put("measured", "least of 5 tries of (" + tokens + "-token minus 10-token generation) / " + (tokens - 10));
         o.put("gc_count_during_generation", gcs);
         progress(String.format("heap: %.1f bytes per extra token, %d collections over %d tokens", perToken, gcs, tokens));
