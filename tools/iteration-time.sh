@@ -4,7 +4,9 @@
 # and prints medians of metrics.jsonl's seconds per phase over iterations 3 to the last of each run.
 set -euo pipefail
 [ $# -eq 2 ] || [ $# -eq 3 ] || { echo "usage: tools/iteration-time.sh BEFORE_CHECKOUT AFTER_CHECKOUT [ROUNDS]" >&2; exit 2; }
-before=$(cd "$1" && pwd); after=$(cd "$2" && pwd); rounds=${3:-2}; out=$(mktemp -d)
+rounds=${3:-2}
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "tools/iteration-time.sh: ROUNDS must be a positive whole number, got '$rounds'" >&2; exit 2; }
+before=$(cd "$1" && pwd); after=$(cd "$2" && pwd); out=$(mktemp -d)
 summary() {
   python3 - "$1" "$2" <<'PY'
 import json, statistics, sys
